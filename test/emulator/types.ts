@@ -1,0 +1,71 @@
+/**
+ * Contract between the emulator's HTTP server (server.ts) and its vendor route modules
+ * (huawei/, pds/, wps/). A module answers the requests it owns and returns undefined for others.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface EmulatorRequest {
+	method: string;
+	/** Path exactly as received (still percent-encoded), without the query. */
+	rawPath: string;
+	/** Query string exactly as received, without `?` ('' when none). */
+	rawQuery: string;
+	/** Parsed URL (for convenience; signature checks must use rawPath/rawQuery). */
+	url: URL;
+	/** Header names lower-cased, as Node gives them. */
+	headers: IncomingHttpHeaders;
+	body: Buffer;
+	bodyText: string;
+}
+
+export interface EmulatorResponse {
+	status: number;
+	headers?: Record<string, string>;
+	/** Objects are sent as JSON; Buffers and strings as they are. */
+	body?: unknown;
+}
+
+/** A fault to inject into the next `times` requests whose path contains `pathContains`. */
+export interface FaultRule {
+	/** Substring of the request path (e.g. '/batch', 'access-urls'); '' matches every request. */
+	pathContains: string;
+	kind: 'status' | 'reset' | 'delay' | 'expireTokens';
+	/** For kind 'status': HTTP status to answer (e.g. 429, 500, 503). */
+	status?: number;
+	/** For kind 'status': seconds put in a Retry-After header. */
+	retryAfterSeconds?: number;
+	/** For kind 'status': body to answer with (default: a vendor-neutral JSON error). */
+	body?: unknown;
+	/** For kind 'delay': milliseconds to wait before answering normally. */
+	delayMs?: number;
+	/** How many matching requests the rule affects (default 1). */
+	times?: number;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	query: string;
+	status: number;
+	module: string;
+	at: number;
+}
+
+export interface EmulatorContext {
+	/** Clock used for token expiry and signature time windows (tests may shift it). */
+	now(): Date;
+	/** Base URL of the running emulator, e.g. http://127.0.0.1:4010 (for download links). */
+	baseUrl: string;
+	/** Marks every issued token of every module as expired (fault kind 'expireTokens'). */
+	tokenGeneration: number;
+}
+
+export interface RouteModule {
+	name: string;
+	handle(
+		req: EmulatorRequest,
+		ctx: EmulatorContext,
+	): Promise<EmulatorResponse | undefined> | EmulatorResponse | undefined;
+	/** Restores the module's seeded data (called by reset()). */
+	reset?(): void;
+}
