@@ -71,7 +71,10 @@ export function canonicalHeaders(headers: Record<string, string>): {
 
 export function signHuaweiRequest(input: HuaweiSigningInput): HuaweiSignature {
 	const { canonical, signedHeaders } = canonicalHeaders(input.headers);
-	const sdkDate = Object.entries(input.headers).find(([k]) => k.toLowerCase() === 'x-sdk-date')?.[1];
+	// Trimmed like its canonical header line, so the date in both places is the same.
+	const sdkDate = Object.entries(input.headers)
+		.find(([k]) => k.toLowerCase() === 'x-sdk-date')?.[1]
+		?.trim();
 	if (!sdkDate) throw new Error('X-Sdk-Date header is required for SDK-HMAC-SHA256');
 	const canonicalRequest = [
 		input.method.toUpperCase(),

@@ -135,3 +135,29 @@ export function toRequestOptions(
 	else delete result.body;
 	return result;
 }
+
+/**
+ * A short, secret-free description of a failed HTTP call made with n8n's helpers: the status and
+ * the service's own error text. The request (with its headers) is never included.
+ */
+export function describeHttpFailure(error: unknown): string {
+	const e = error as {
+		message?: string;
+		response?: { status?: number; data?: unknown };
+		cause?: { response?: { status?: number; data?: unknown } };
+		httpCode?: string;
+	};
+	const response = e?.response ?? e?.cause?.response;
+	const status = response?.status ?? e?.httpCode;
+	const data = response?.data as Record<string, unknown> | string | undefined;
+	let detail = '';
+	if (typeof data === 'string') detail = data.slice(0, 300);
+	else if (data && typeof data === 'object') {
+		const nested = (data.error ?? {}) as Record<string, unknown>;
+		detail = String(
+			data.error_msg ?? data.message ?? data.Message ?? data.msg ?? nested.message ?? JSON.stringify(data),
+		).slice(0, 300);
+	}
+	if (status) return `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+	return e?.message ?? String(error);
+}

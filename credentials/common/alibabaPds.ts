@@ -1,0 +1,77 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+/** Endpoint rules and error text shared by the PDS credentials (and the PDS node). */
+
+export const PDS_DOCUMENTATION_URL =
+	'https://www.alibabacloud.com/help/en/pds/drive-and-photo-service-dev/developer-reference/api-pds-2022-03-01-batch';
+
+export const PDS_JWT_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * API endpoint of a credential: the `endpoint` override without trailing slashes, otherwise
+ * `https://{domainId}.api.aliyunpds.com` (alibaba-pds.md section 1.1).
+ */
+export function pdsEndpoint(credentials: ICredentialDataDecryptedObject): string {
+	const override = String(credentials.endpoint ?? '').trim();
+	if (override) return override.replace(/\/+$/, '');
+	const domainId = String(credentials.domainId ?? '').trim();
+	if (!domainId) throw new Error('The PDS domain ID is required (or set an endpoint)');
+	return `https://${domainId}.api.aliyunpds.com`;
+}
+
+/** n8n expression of the same rule, for `baseURL` of credential test requests. */
+export const PDS_ENDPOINT_EXPRESSION =
+	'={{ $credentials.endpoint ? String($credentials.endpoint).trim().replace(/\\/+$/, "") : "https://" + String($credentials.domainId).trim() + ".api.aliyunpds.com" }}';
+
+/** Adds the credential's endpoint as `baseURL` when the request has neither one nor a full URL. */
+export function withPdsBaseUrl(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): IHttpRequestOptions {
+	if (requestOptions.baseURL || /^https?:\/\//i.test(requestOptions.url ?? '')) return requestOptions;
+	return { ...requestOptions, baseURL: pdsEndpoint(credentials) };
+}
+
+/**
+ * A short description of a failed PDS call: HTTP status plus PDS `code`/`message` (either
+ * casing, as the gateway reads them). Never includes the request; any string in `hide` that
+ * still shows up (e.g. an assertion echoed by a proxy) is masked.
+ */
+export function describePdsFailure(error: unknown, hide: string[] = []): string {
+	const e = error as {
+		message?: string;
+		code?: string;
+		response?: { status?: number; data?: unknown };
+		cause?: { response?: { status?: number; data?: unknown }; code?: string; message?: string };
+		httpCode?: string;
+	};
+	const response = e?.response ?? e?.cause?.response;
+	const status = response?.status ?? e?.httpCode;
+	let data = response?.data;
+	if (typeof data === 'string') {
+		try {
+			data = JSON.parse(data) as unknown;
+		} catch {
+			// keep the text
+		}
+	}
+	let detail = '';
+	if (typeof data === 'string') detail = data.slice(0, 300);
+	else if (data && typeof data === 'object') {
+		const d = data as Record<string, unknown>;
+		const code = d.code ?? d.Code;
+		const message = d.message ?? d.Message ?? d.error_description ?? d.error;
+		detail = [code, message]
+			.filter((v) => v !== undefined && v !== null && v !== '')
+			.map(String)
+			.join(': ')
+			.slice(0, 300);
+	}
+	let text = status
+		? `HTTP ${status}${detail ? ` ${detail}` : ''}`
+		: [e?.code ?? e?.cause?.code, e?.message ?? e?.cause?.message ?? String(error)]
+				.filter(Boolean)
+				.join(' ');
+	for (const secret of hide) if (secret) text = text.split(secret).join('***');
+	return text;
+}

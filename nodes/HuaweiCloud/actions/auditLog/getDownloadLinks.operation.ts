@@ -1,0 +1,194 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { BatchUnit, OutputData, UnitOutcome } from '../../../shared/batchEngine';
+import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
+import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { downloadLinkedFiles } from '../../../shared/download';
+import { requireValid } from '../../../shared/itemInput';
+import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
+import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
+import { downloadOptions, endpointOption, languageOption } from '../common.descriptions';
+
+/** `limit` is 1..50 files per page (huawei-cloud.md 3.2). */
+export const TAURUSDB_MAX_PAGE = 50;
+const INSTANCE_ID = /^[A-Za-z0-9]{32}in07$/;
+const NODE_ID = /^[A-Za-z0-9]{32}no07$/;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Instance ID',
+		name: 'instanceId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
+		description: 'TaurusDB instance ID: 36 letters and digits ending in "in07"',
+	},
+	{
+		displayName: 'Node ID',
+		name: 'nodeId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
+		description: 'Only files of this node (36 characters ending in "no07"). Leave empty for all nodes.',
+	},
+	{
+		displayName: 'Start Time',
+		name: 'startTime',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Files from this time on. Not earlier than the instance was created.',
+	},
+	{
+		displayName: 'End Time',
+		name: 'endTime',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Files up to this time. Not later than now.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...downloadOptions('audit log file'),
+			endpointOption,
+			languageOption,
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: TAURUSDB_MAX_PAGE },
+				default: TAURUSDB_MAX_PAGE,
+				description: 'Files per request (the API allows at most 50)',
+			},
+			...batchingOptionFields(1, 'listings'),
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['auditLog'], operation: ['getDownloadLinks'] } },
+	properties,
+);
+
+interface ListingUnit {
+	instanceId: string;
+	nodeId: string;
+	startTime: string;
+	endTime: string;
+	/** Max files to return; Infinity for Return All. */
+	maxFiles: number;
+	pageSize: number;
+}
+
+interface DownloadLinkResponse {
+	files?: Array<{
+		name: string;
+		size: number;
+		updated_time: string;
+		download_link: string;
+		link_expired_time: string;
+	}>;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = readBatchSettings(this, 1);
+	const timeZone = this.getTimezone();
+	const options = this.getNodeParameter('options', 0, {}) as {
+		download?: boolean;
+		binaryPropertyName?: string;
+		language?: string;
+		pageSize?: number;
+	};
+
+	const plan = planUnits<ListingUnit>(this, items.length, (itemIndex) => {
+		const instanceId = String(this.getNodeParameter('instanceId', itemIndex, '')).trim();
+		requireValid(this, INSTANCE_ID.test(instanceId), itemIndex, 'Instance ID', `"${instanceId}" is not 36 letters and digits ending in "in07"`);
+		const nodeId = String(this.getNodeParameter('nodeId', itemIndex, '')).trim();
+		requireValid(this, nodeId === '' || NODE_ID.test(nodeId), itemIndex, 'Node ID', `"${nodeId}" is not 36 letters and digits ending in "no07"`);
+		const start = parseDateValue(this.getNodeParameter('startTime', itemIndex, ''), timeZone);
+		requireValid(this, start !== undefined, itemIndex, 'Start Time', 'is not a date');
+		const end = parseDateValue(this.getNodeParameter('endTime', itemIndex, ''), timeZone);
+		requireValid(this, end !== undefined, itemIndex, 'End Time', 'is not a date');
+		requireValid(this, start!.getTime() <= end!.getTime(), itemIndex, 'End Time', 'is before Start Time');
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
+		requireValid(this, returnAll || (Number.isInteger(limit) && limit >= 1), itemIndex, 'Limit', 'must be a whole number of at least 1');
+		const pageSize = Math.min(TAURUSDB_MAX_PAGE, Math.max(1, Math.floor(Number(options.pageSize ?? TAURUSDB_MAX_PAGE))));
+		return [
+			{
+				instanceId,
+				nodeId,
+				startTime: formatHuaweiTime(start!, timeZone),
+				endTime: formatHuaweiTime(end!, timeZone),
+				maxFiles: limit,
+				pageSize,
+			},
+		];
+	});
+	const target = await resolveHuaweiTarget(this, 'taurusdb');
+
+	// one unit per item: its listing is paged with last_file_name until done or the limit is reached
+	const listFiles = async ([unit]: Array<BatchUnit<ListingUnit>>): Promise<UnitOutcome[]> => {
+		const u = unit.payload;
+		const path = `/v3/${encodeURIComponent(target.projectId)}/instance/${encodeURIComponent(u.instanceId)}/auditlog/download-link`;
+		const outputs: OutputData[] = [];
+		let lastFileName: string | undefined;
+		while (outputs.length < u.maxFiles) {
+			const limit = Math.min(u.pageSize, u.maxFiles - outputs.length);
+			const qs: IDataObject = { start_time: u.startTime, end_time: u.endTime, limit };
+			if (u.nodeId) qs.node_id = u.nodeId;
+			if (lastFileName) qs.last_file_name = lastFileName;
+			const response = await huaweiRequest<DownloadLinkResponse>(
+				this,
+				target,
+				{ method: 'GET', path, qs, headers: { 'X-Language': options.language ?? 'en-us' } },
+				settings.retry,
+			);
+			const files = response.body?.files ?? [];
+			for (const file of files) outputs.push({ json: { instance_id: u.instanceId, ...file } });
+			if (files.length < limit) break;
+			lastFileName = files[files.length - 1].name;
+		}
+		return [{ outputs }];
+	};
+
+	await executePlan(plan, { batchSize: 1, concurrency: settings.concurrency, sendChunk: listFiles });
+	if (options.download) {
+		await downloadLinkedFiles(this, plan.outcomes, {
+			linkField: 'download_link',
+			fileNameField: 'name',
+			binaryProperty: options.binaryPropertyName || 'data',
+			concurrency: settings.concurrency,
+			retry: settings.retry,
+			readServiceError: readHuaweiError,
+		});
+	}
+	return emitOutcomes(this, plan, {
+		describeUnit: (u) => `listing of instance "${u.payload?.instanceId ?? '?'}"`,
+		nouns: 'listings',
+	});
+}

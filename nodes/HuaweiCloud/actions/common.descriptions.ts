@@ -1,0 +1,44 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Options shared by every Huawei operation. */
+export const endpointOption: INodeProperties = {
+	displayName: 'Endpoint URL',
+	name: 'endpoint',
+	type: 'string',
+	default: '',
+	placeholder: 'https://metastudio.cn-north-4.myhuaweicloud.com',
+	description:
+		"Leave empty to use the service's endpoint for the credential's region. Set it for another site, a private endpoint or a test server.",
+};
+
+export const languageOption: INodeProperties = {
+	displayName: 'Language',
+	name: 'language',
+	type: 'options',
+	options: [
+		{ name: 'English', value: 'en-us' },
+		{ name: 'Chinese', value: 'zh-cn' },
+	],
+	default: 'en-us',
+	description: 'Language of names and messages in the response (X-Language header)',
+};
+
+export function downloadOptions(what: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Files',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			description: `Whether to also download each ${what} into a binary property of its output item`,
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field to put the file in',
+			displayOptions: { show: { download: [true] } },
+		},
+	];
+}

@@ -1,0 +1,170 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
+import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
+import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
+import { huaweiRequest, resolveHuaweiTarget } from '../../transport';
+import { endpointOption } from '../common.descriptions';
+
+/** `asset_ids` holds 1..100 ids of 1..64 characters (huawei-cloud.md 2.1). */
+export const METASTUDIO_MAX_IDS = 100;
+const MAX_ID_LENGTH = 64;
+const MAX_PARAMS_LENGTH = 4096;
+const MAX_APP_USER_ID_LENGTH = 256;
+const CHINESE_CHARACTERS = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+export const ASSET_ACTIONS = [
+	{ name: 'Activate', value: 'ACTIVE', description: 'Activate the assets' },
+	{ name: 'Deactivate', value: 'UNACTIVE', description: 'Deactivate the assets. Only deactivated assets can be edited or deleted.' },
+	{ name: 'Delete', value: 'DELETE', description: 'Move the assets to the recycle bin (permanently deleted after 7 days)' },
+	{ name: 'Delete Permanently', value: 'DELETE_FORCE', description: 'Delete the assets immediately, without the recycle bin' },
+	{ name: 'Restore', value: 'RESTORE', description: 'Restore the assets from the recycle bin' },
+	{ name: 'Share', value: 'SHARE', description: 'Share the assets' },
+	{ name: 'Unshare', value: 'UNSHARE', description: 'Cancel sharing of the assets' },
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Action',
+		name: 'action',
+		type: 'options',
+		options: ASSET_ACTIONS,
+		default: 'UNACTIVE',
+		description: 'What to do with the assets',
+	},
+	{
+		displayName: 'Asset IDs',
+		name: 'assetIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 2b7a..., 9f1c...',
+		description:
+			'Digital asset IDs: one ID, a comma-separated list, or an expression that returns an array. IDs of all items with the same action are sent together, 100 per request.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Operation Parameters',
+				name: 'params',
+				type: 'string',
+				default: '',
+				description: 'Passed to the API as `params` (up to 4096 characters). Huawei does not document its use; leave empty unless told otherwise.',
+			},
+			{
+				displayName: 'Third-Party User ID',
+				name: 'appUserId',
+				type: 'string',
+				default: '',
+				description: 'Sent as the X-App-UserId header (up to 256 characters, no Chinese characters)',
+			},
+			endpointOption,
+			...batchingOptionFields(METASTUDIO_MAX_IDS, 'asset IDs'),
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['digitalAsset'], operation: ['batchAction'] } },
+	properties,
+);
+
+interface AssetUnit {
+	assetId: string;
+	action: string;
+	params: string;
+	appUserId: string;
+}
+
+interface BatchActionResponse {
+	results?: Array<{
+		asset_ids?: string[];
+		ret_status?: string;
+		error_info?: { error_code?: string; error_msg?: string };
+	}>;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = readBatchSettings(this, METASTUDIO_MAX_IDS);
+
+	const plan = planUnits<AssetUnit>(this, items.length, (itemIndex) => {
+		const action = String(this.getNodeParameter('action', itemIndex));
+		requireValid(this, ASSET_ACTIONS.some((a) => a.value === action), itemIndex, 'Action', `"${action}" is not one of ${ASSET_ACTIONS.map((a) => a.value).join(', ')}`);
+		const ids = readIdList(this, 'assetIds', itemIndex, 'Asset IDs');
+		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'Asset IDs');
+		const options = this.getNodeParameter('options', itemIndex, {}) as { params?: string; appUserId?: string };
+		const params = String(options.params ?? '');
+		const appUserId = String(options.appUserId ?? '').trim();
+		requireValid(this, params.length <= MAX_PARAMS_LENGTH, itemIndex, 'Operation Parameters', `longer than ${MAX_PARAMS_LENGTH} characters`);
+		requireValid(this, appUserId.length <= MAX_APP_USER_ID_LENGTH, itemIndex, 'Third-Party User ID', `longer than ${MAX_APP_USER_ID_LENGTH} characters`);
+		requireValid(this, !CHINESE_CHARACTERS.test(appUserId), itemIndex, 'Third-Party User ID', 'must not contain Chinese characters');
+		return ids.map((assetId) => ({ assetId, action, params, appUserId }));
+	});
+	const target = await resolveHuaweiTarget(this, 'metastudio');
+	const path = `/v1/${encodeURIComponent(target.projectId)}/digital-assets/batch-action`;
+
+	const sendChunk = async (chunk: Array<BatchUnit<AssetUnit>>): Promise<UnitOutcome[]> => {
+		const { action, params, appUserId } = chunk[0].payload;
+		const body: IDataObject = { action, asset_ids: chunk.map((u) => u.payload.assetId) };
+		if (params) body.params = params;
+		const response = await huaweiRequest<BatchActionResponse>(
+			this,
+			target,
+			{
+				method: 'POST',
+				path,
+				body,
+				headers: { 'Content-Type': 'application/json', ...(appUserId ? { 'X-App-UserId': appUserId } : {}) },
+			},
+			settings.retry,
+		);
+		const requestId = response.headers['x-request-id'] as string | undefined;
+		const resultById = new Map<string, NonNullable<BatchActionResponse['results']>[number]>();
+		for (const group of response.body?.results ?? []) {
+			for (const id of group.asset_ids ?? []) resultById.set(id, group);
+		}
+		return chunk.map(({ payload }): UnitOutcome => {
+			const group = resultById.get(payload.assetId);
+			if (group?.ret_status === 'SUCCESS') {
+				return { outputs: [{ json: { asset_id: payload.assetId, action, status: 'SUCCESS' } }] };
+			}
+			const errorCode = group?.error_info?.error_code;
+			const errorMsg = group ? (group.error_info?.error_msg ?? 'failed') : 'The service did not report a result for this asset';
+			return {
+				failure: {
+					message: errorCode ? `${errorCode}: ${errorMsg}` : errorMsg,
+					code: errorCode,
+					requestId,
+					context: {
+						asset_id: payload.assetId,
+						action,
+						status: 'FAILED',
+						...(errorCode ? { error_code: errorCode } : {}),
+						error_msg: errorMsg,
+					},
+				},
+			};
+		});
+	};
+
+	await executePlan(plan, {
+		batchSize: settings.batchSize,
+		concurrency: settings.concurrency,
+		// one request carries one action (and one params / user id): group by them
+		groupKey: (u) => `${u.action}\n${u.params}\n${u.appUserId}`,
+		dedupeKey: (u) => `${u.action}\n${u.params}\n${u.appUserId}\n${u.assetId}`,
+		sendChunk,
+	});
+	return emitOutcomes(this, plan, {
+		describeUnit: (u) => `asset "${u.payload?.assetId ?? '?'}"`,
+		nouns: 'assets',
+	});
+}

@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as auditLog from './auditLog';
+import * as digitalAsset from './digitalAsset';
+import type { HuaweiCloudType } from './node.type';
+import * as serviceTicketAttachment from './serviceTicketAttachment';
+
+/**
+ * Dispatches to the operation. Every operation handles all input items at once (that is what
+ * lets it batch them) and returns items paired with their inputs.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter<HuaweiCloudType>('resource', 0);
+	const operation = this.getNodeParameter('operation', 0);
+	const huaweiCloud = { resource, operation } as HuaweiCloudType;
+
+	let output: INodeExecutionData[];
+	switch (huaweiCloud.resource) {
+		case 'serviceTicketAttachment':
+			output = await serviceTicketAttachment[huaweiCloud.operation].execute.call(this);
+			break;
+		case 'digitalAsset':
+			output = await digitalAsset[huaweiCloud.operation].execute.call(this);
+			break;
+		case 'auditLog':
+			output = await auditLog[huaweiCloud.operation].execute.call(this);
+			break;
+		default:
+			throw new NodeOperationError(this.getNode(), `The resource "${resource as string}" is not known`);
+	}
+	return [output];
+}

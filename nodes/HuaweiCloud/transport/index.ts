@@ -1,0 +1,75 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { HuaweiService } from '../../../credentials/common/huaweiCloud';
+import { huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
+import type { ApiRequest, ApiResponse, RetryPolicy, ServiceError } from '../../shared/transport';
+import { sendWithRetry } from '../../shared/transport';
+
+export type HuaweiAuthentication = 'iamToken' | 'akSk';
+
+export const HUAWEI_CREDENTIAL_TYPES: Record<HuaweiAuthentication, string> = {
+	iamToken: 'huaweiCloudIamApi',
+	akSk: 'huaweiCloudAkSkApi',
+};
+
+/** Where and as whom the node calls a Huawei service. */
+export interface HuaweiTarget {
+	credentialType: string;
+	endpoint: string;
+	projectId: string;
+}
+
+/**
+ * Resolves the credential type from the Authentication field, and the endpoint from the
+ * credential's region unless the Endpoint URL option overrides it.
+ */
+export async function resolveHuaweiTarget(
+	ctx: IExecuteFunctions,
+	service: HuaweiService,
+): Promise<HuaweiTarget> {
+	const authentication = ctx.getNodeParameter('authentication', 0) as HuaweiAuthentication;
+	const credentialType = HUAWEI_CREDENTIAL_TYPES[authentication] ?? HUAWEI_CREDENTIAL_TYPES.iamToken;
+	const credentials = await ctx.getCredentials(credentialType);
+	const options = ctx.getNodeParameter('options', 0, {}) as { endpoint?: string };
+	const override = String(options.endpoint ?? '').trim();
+	if (override && !/^https?:\/\/[^/\s]+/i.test(override)) {
+		throw new NodeOperationError(ctx.getNode(), `Endpoint URL "${override}" is not an http(s) URL`, {
+			itemIndex: 0,
+		});
+	}
+	return {
+		credentialType,
+		endpoint: (override || huaweiServiceEndpoint(service, String(credentials.region ?? ''))).replace(/\/+$/, ''),
+		projectId: String(credentials.projectId ?? '').trim(),
+	};
+}
+
+/** Huawei error bodies: `{error_code, error_msg}`, gateway `{error_code, error_msg, request_id}`, IAM `{error:{code,message}}`. */
+export function readHuaweiError(_status: number, body: unknown, headers: IDataObject): ServiceError {
+	const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
+	const nested = (data.error && typeof data.error === 'object' ? data.error : {}) as IDataObject;
+	const code = data.error_code ?? nested.code;
+	const message = data.error_msg ?? nested.message ?? data.message ?? (typeof body === 'string' ? body.slice(0, 300) : undefined);
+	const requestId = headers['x-request-id'] ?? data.request_id;
+	return {
+		code: code !== undefined ? String(code) : undefined,
+		message: message !== undefined ? String(message) : undefined,
+		requestId: requestId !== undefined ? String(requestId) : undefined,
+	};
+}
+
+export async function huaweiRequest<T>(
+	ctx: IExecuteFunctions,
+	target: HuaweiTarget,
+	request: Omit<ApiRequest, 'credentialType' | 'url'> & { path: string },
+	retry: RetryPolicy,
+): Promise<ApiResponse<T>> {
+	const { path, ...rest } = request;
+	return await sendWithRetry<T>(
+		ctx,
+		{ ...rest, credentialType: target.credentialType, url: target.endpoint + path },
+		retry,
+		readHuaweiError,
+	);
+}

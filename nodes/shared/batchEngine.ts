@@ -1,0 +1,253 @@
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/**
+ * The batching engine every node uses: input items are split into units of work (one id, one
+ * child request, one listing), units are grouped into as few requests as the API allows, the
+ * requests run with bounded concurrency, and every unit gets exactly one outcome back, which is
+ * then emitted as output items paired with the unit's input item.
+ */
+
+/** One unit of work, owned by one input item. */
+export interface BatchUnit<P> {
+	itemIndex: number;
+	payload: P;
+}
+
+export interface UnitFailure {
+	message: string;
+	description?: string;
+	code?: string;
+	httpCode?: string;
+	requestId?: string;
+	/** Fields that identify the unit in the error item, e.g. `{ asset_id: 'a1' }`. */
+	context?: IDataObject;
+}
+
+export interface OutputData {
+	json: IDataObject;
+	binary?: IBinaryKeyData;
+}
+
+/** Success: zero or more output items. Failure: one error for the unit. */
+export type UnitOutcome = { outputs: OutputData[] } | { failure: UnitFailure };
+
+export interface WorkPlan<P> {
+	units: Array<BatchUnit<P>>;
+	/** Aligned with units; set for units that already failed validation. */
+	outcomes: Array<UnitOutcome | undefined>;
+}
+
+export interface ChunkSettings<P> {
+	batchSize: number;
+	concurrency: number;
+	/** Units with different keys never share a request (e.g. PDS `resource` families). */
+	groupKey?: (payload: P) => string;
+	/** Units with equal keys are sent once and share the outcome (duplicate ids). */
+	dedupeKey?: (payload: P) => string;
+	/** Sends one chunk; returns one outcome per unit, aligned with the chunk. */
+	sendChunk: (chunk: Array<BatchUnit<P>>) => Promise<UnitOutcome[]>;
+}
+
+export function isFailure(outcome: UnitOutcome): outcome is { failure: UnitFailure } {
+	return 'failure' in outcome;
+}
+
+/** Turns anything thrown into a unit failure, keeping only safe, displayable fields. */
+export function toUnitFailure(error: unknown, context?: IDataObject): UnitFailure {
+	const e = error as NodeApiError & { context?: IDataObject };
+	const data = (e instanceof NodeApiError ? (e.errorResponse as IDataObject | undefined) : undefined) ?? {};
+	return {
+		message: e?.message ?? String(error),
+		description: typeof e?.description === 'string' ? e.description : undefined,
+		code: typeof data.code === 'string' ? data.code : undefined,
+		httpCode: e instanceof NodeApiError && e.httpCode ? e.httpCode : undefined,
+		requestId: typeof data.requestId === 'string' ? data.requestId : undefined,
+		context,
+	};
+}
+
+/**
+ * Builds the units of every input item. A validation error (NodeOperationError) stops the node
+ * before anything is sent, unless the node continues on fail: then that item gets the error and
+ * the others go ahead.
+ */
+export function planUnits<P>(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	buildUnits: (itemIndex: number) => P[],
+): WorkPlan<P> {
+	const plan: WorkPlan<P> = { units: [], outcomes: [] };
+	const continueOnFail = ctx.continueOnFail();
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		let payloads: P[];
+		try {
+			payloads = buildUnits(itemIndex);
+		} catch (error) {
+			if (!continueOnFail) {
+				if (error instanceof NodeOperationError || error instanceof NodeApiError) {
+					error.context.itemIndex ??= itemIndex;
+				}
+				// returns the same error when it already is a NodeOperationError
+				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+			}
+			plan.units.push({ itemIndex, payload: undefined as unknown as P });
+			plan.outcomes.push({ failure: toUnitFailure(error) });
+			continue;
+		}
+		for (const payload of payloads) {
+			plan.units.push({ itemIndex, payload });
+			plan.outcomes.push(undefined);
+		}
+	}
+	return plan;
+}
+
+/** Splits pending units into chunks: grouped by key, in input order, at most batchSize each. */
+function chunkPending<P>(
+	plan: WorkPlan<P>,
+	settings: ChunkSettings<P>,
+): { chunks: number[][]; followers: Map<number, number> } {
+	const groups = new Map<string, number[]>();
+	// duplicates follow the first unit with the same key and copy its outcome
+	const followers = new Map<number, number>();
+	const leaders = new Map<string, number>();
+	plan.units.forEach((unit, index) => {
+		if (plan.outcomes[index] !== undefined) return;
+		if (settings.dedupeKey) {
+			const key = settings.dedupeKey(unit.payload);
+			const leader = leaders.get(key);
+			if (leader !== undefined) {
+				followers.set(index, leader);
+				return;
+			}
+			leaders.set(key, index);
+		}
+		const group = settings.groupKey ? settings.groupKey(unit.payload) : '';
+		let members = groups.get(group);
+		if (!members) groups.set(group, (members = []));
+		members.push(index);
+	});
+	const size = Math.max(1, Math.floor(settings.batchSize));
+	const chunks: number[][] = [];
+	for (const members of groups.values()) {
+		for (let start = 0; start < members.length; start += size) {
+			chunks.push(members.slice(start, start + size));
+		}
+	}
+	return { chunks, followers };
+}
+
+/**
+ * Runs tasks with at most `limit` in flight. The first task runs alone: it obtains the access
+ * token (preAuthentication) once, instead of every parallel request racing to fetch its own.
+ */
+export async function runWithConcurrency(
+	tasks: Array<() => Promise<void>>,
+	limit: number,
+): Promise<void> {
+	if (tasks.length === 0) return;
+	await tasks[0]();
+	let next = 1;
+	const worker = async () => {
+		while (next < tasks.length) {
+			const task = tasks[next++];
+			await task();
+		}
+	};
+	const workers = Math.max(1, Math.min(Math.floor(limit), tasks.length - 1));
+	await Promise.all(Array.from({ length: workers }, worker));
+}
+
+/** Sends every pending unit of the plan and fills in its outcome. */
+export async function executePlan<P>(plan: WorkPlan<P>, settings: ChunkSettings<P>): Promise<void> {
+	const { chunks, followers } = chunkPending(plan, settings);
+	const tasks = chunks.map((indexes) => async () => {
+		const chunk = indexes.map((i) => plan.units[i]);
+		let outcomes: UnitOutcome[];
+		try {
+			outcomes = await settings.sendChunk(chunk);
+		} catch (error) {
+			const failure = toUnitFailure(error);
+			outcomes = chunk.map(() => ({ failure }));
+		}
+		indexes.forEach((unitIndex, position) => {
+			plan.outcomes[unitIndex] = outcomes[position] ?? {
+				failure: { message: 'The service returned no result for this request' },
+			};
+		});
+	});
+	await runWithConcurrency(tasks, settings.concurrency);
+	for (const [follower, leader] of followers) plan.outcomes[follower] = plan.outcomes[leader];
+}
+
+export interface EmitOptions<P> {
+	/** Names a unit in the node's summary error, e.g. `asset "a1"`. */
+	describeUnit: (unit: BatchUnit<P>) => string;
+	/** Plural noun for the summary, e.g. 'assets'. */
+	nouns: string;
+}
+
+/**
+ * Emits one output item per result (or one error item per failed unit) with `pairedItem`. When
+ * the node does not continue on fail and any unit failed, the node fails with a summary that
+ * says how many succeeded and names the failed units.
+ */
+export function emitOutcomes<P>(
+	ctx: IExecuteFunctions,
+	plan: WorkPlan<P>,
+	options: EmitOptions<P>,
+): INodeExecutionData[] {
+	const continueOnFail = ctx.continueOnFail();
+	const output: INodeExecutionData[] = [];
+	const failed: number[] = [];
+	plan.units.forEach((unit, index) => {
+		const outcome = plan.outcomes[index] ?? { failure: { message: 'Not processed' } };
+		const pairedItem = { item: unit.itemIndex };
+		if (!isFailure(outcome)) {
+			for (const data of outcome.outputs) output.push({ ...data, pairedItem });
+			return;
+		}
+		failed.push(index);
+		if (!continueOnFail) return;
+		const { failure } = outcome;
+		const error = new NodeApiError(ctx.getNode(), { message: failure.message } as IDataObject as never, {
+			message: failure.message,
+			description: failure.description,
+			httpCode: failure.httpCode,
+			itemIndex: unit.itemIndex,
+		});
+		output.push({
+			json: {
+				error: failure.message,
+				...(failure.code ? { code: failure.code } : {}),
+				...(failure.requestId ? { requestId: failure.requestId } : {}),
+				...failure.context,
+			},
+			error,
+			pairedItem,
+		});
+	});
+	if (failed.length > 0 && !continueOnFail) {
+		const total = plan.units.length;
+		const first = plan.units[failed[0]];
+		const firstOutcome = plan.outcomes[failed[0]] as { failure: UnitFailure };
+		const listed = failed
+			.slice(0, 10)
+			.map((i) => {
+				const f = (plan.outcomes[i] as { failure: UnitFailure }).failure;
+				return `${options.describeUnit(plan.units[i])} (item ${plan.units[i].itemIndex}): ${f.message}`;
+			})
+			.join('; ');
+		const more = failed.length > 10 ? `; and ${failed.length - 10} more` : '';
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${failed.length} of ${total} ${options.nouns} failed, ${total - failed.length} succeeded. First: ${firstOutcome.failure.message}`,
+			{
+				itemIndex: first.itemIndex,
+				description: `Failed: ${listed}${more}. Set the node's "On Error" setting to continue to get one error item per failure.`,
+			},
+		);
+	}
+	return output;
+}
