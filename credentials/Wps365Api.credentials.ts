@@ -101,6 +101,8 @@ export class Wps365Api implements ICredentialType {
 			required: true,
 			description: 'The application ID (AppId / access key, client_id)',
 		},
+		// The App Key is the app secret (client_secret and HMAC key), despite its name.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'App Key',
 			name: 'appKey',

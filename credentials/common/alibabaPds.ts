@@ -55,23 +55,33 @@ export function describePdsFailure(error: unknown, hide: string[] = []): string 
 			// keep the text
 		}
 	}
+	const mask = (value: string): string => {
+		let out = value;
+		for (const secret of [...hide].sort((a, b) => b.length - a.length)) {
+			if (secret) out = out.split(secret).join('***');
+		}
+		// Anything that still looks like a JWT (an echoed assertion or token) is masked too.
+		return out.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*)?/g, '***');
+	};
 	let detail = '';
-	if (typeof data === 'string') detail = data.slice(0, 300);
+	if (typeof data === 'string') detail = mask(data).slice(0, 300);
 	else if (data && typeof data === 'object') {
 		const d = data as Record<string, unknown>;
 		const code = d.code ?? d.Code;
 		const message = d.message ?? d.Message ?? d.error_description ?? d.error;
-		detail = [code, message]
-			.filter((v) => v !== undefined && v !== null && v !== '')
-			.map(String)
-			.join(': ')
-			.slice(0, 300);
+		detail = mask(
+			[code, message]
+				.filter((v) => v !== undefined && v !== null && v !== '')
+				.map(String)
+				.join(': '),
+		).slice(0, 300);
 	}
-	let text = status
+	const text = status
 		? `HTTP ${status}${detail ? ` ${detail}` : ''}`
-		: [e?.code ?? e?.cause?.code, e?.message ?? e?.cause?.message ?? String(error)]
-				.filter(Boolean)
-				.join(' ');
-	for (const secret of hide) if (secret) text = text.split(secret).join('***');
+		: mask(
+				[e?.code ?? e?.cause?.code, e?.message ?? e?.cause?.message ?? String(error)]
+					.filter(Boolean)
+					.join(' '),
+			);
 	return text;
 }

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, sign, verify } from 'node:crypto';
 
 /**
  * RS256 JSON Web Tokens with node:crypto only, and the claims of the Alibaba Cloud PDS
@@ -60,17 +60,27 @@ export function loadRsaPrivateKey(pem: string): KeyObject {
 	if (/ENCRYPTED/.test(pem)) {
 		throw new Error('The private key is encrypted. Export it without a passphrase (PKCS#8 or PKCS#1 PEM).');
 	}
-	let key: KeyObject;
+	let key: KeyObject | undefined;
 	try {
 		key = createPrivateKey({ key: normalizePem(pem), format: 'pem' });
 	} catch {
-		throw new Error(INVALID_KEY_MESSAGE);
+		key = undefined; // node's message is replaced: it may quote parts of the input
 	}
+	if (!key) throw new Error(INVALID_KEY_MESSAGE);
 	if (key.asymmetricKeyType !== 'rsa') {
 		throw new Error(
 			`The private key is a ${key.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs an RSA private key.`,
 		);
 	}
+	// A key whose parts were damaged in copying still parses; a probe signature exposes it.
+	let consistent = false;
+	try {
+		const probe = Buffer.from('pds-key-check', 'utf8');
+		consistent = verify('RSA-SHA256', probe, createPublicKey(key), sign('RSA-SHA256', probe, key));
+	} catch {
+		consistent = false;
+	}
+	if (!consistent) throw new Error(INVALID_KEY_MESSAGE);
 	return key;
 }
 

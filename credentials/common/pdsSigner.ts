@@ -168,7 +168,8 @@ function pascal(words: string): string {
 
 /**
  * `x-acs-action` for a request path. Known operations use the SDK's action name; other paths
- * `/v2/<resource>/<verb>` give `<Verb><Resource>` (the SDK's usual pattern, e.g. `GetDrive`).
+ * `/v2/<resource>/<verb>[_<object>]` give `<Verb><Resource><Object>` (the SDK's usual pattern,
+ * e.g. `/v2/drive/get` GetDrive, `/v2/group/add_member` AddGroupMember).
  * Any prefix before `/v2/` (a proxy or emulator mount point) is ignored.
  */
 export function pdsActionFromPath(pathname: string): string {
@@ -179,7 +180,6 @@ export function pdsActionFromPath(pathname: string): string {
 	const parts = path.split('/').filter((p) => p !== '' && p !== 'v2');
 	if (parts.length === 0) return '';
 	if (parts.length === 1) return pascal(parts[0]);
-	const verb = parts[parts.length - 1];
-	const resource = parts.slice(0, -1).join('_');
-	return pascal(verb) + pascal(resource);
+	const [verb, ...rest] = parts[parts.length - 1].split('_');
+	return pascal(verb) + pascal(parts.slice(0, -1).join('_')) + pascal(rest.join('_'));
 }

@@ -189,9 +189,11 @@ export interface EmitOptions<P> {
 }
 
 /**
- * Emits one output item per result (or one error item per failed unit) with `pairedItem`. When
- * the node does not continue on fail and any unit failed, the node fails with a summary that
- * says how many succeeded and names the failed units.
+ * Emits one output item per result (or one error item per failed unit) with `pairedItem`. With
+ * "Continue (using error output)" an error item is `{ error }` (n8n adds the input item's
+ * fields); with "Continue" it also carries the unit's fields and the service's code and request
+ * id. When the node does not continue on fail and any unit failed, the node fails with a
+ * summary that says how many succeeded and names the failed units.
  */
 export function emitOutcomes<P>(
 	ctx: IExecuteFunctions,
@@ -199,6 +201,7 @@ export function emitOutcomes<P>(
 	options: EmitOptions<P>,
 ): INodeExecutionData[] {
 	const continueOnFail = ctx.continueOnFail();
+	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	const output: INodeExecutionData[] = [];
 	const failed: number[] = [];
 	plan.units.forEach((unit, index) => {
@@ -211,20 +214,21 @@ export function emitOutcomes<P>(
 		failed.push(index);
 		if (!continueOnFail) return;
 		const { failure } = outcome;
-		const error = new NodeApiError(ctx.getNode(), { message: failure.message } as IDataObject as never, {
-			message: failure.message,
-			description: failure.description,
-			httpCode: failure.httpCode,
-			itemIndex: unit.itemIndex,
-		});
+		const message = `${options.describeUnit(unit)}: ${failure.message}`;
+		if (toErrorOutput) {
+			// n8n routes an item to the error output only when its json is exactly `{ error }`,
+			// and then merges it into the paired input item; an item with `.error` set would have
+			// its json replaced. So the message carries the unit and the service's error code.
+			output.push({ json: { error: message }, pairedItem });
+			return;
+		}
 		output.push({
 			json: {
-				error: failure.message,
+				error: message,
 				...(failure.code ? { code: failure.code } : {}),
 				...(failure.requestId ? { requestId: failure.requestId } : {}),
 				...failure.context,
 			},
-			error,
 			pairedItem,
 		});
 	});

@@ -17,6 +17,8 @@ export interface ApiRequest {
 	headers?: IDataObject;
 	/** 'arraybuffer' for file downloads. */
 	encoding?: 'arraybuffer';
+	/** The credential holds a token that n8n renews on a 401 (preAuthentication). */
+	refreshTokenOn401?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -46,48 +48,39 @@ export type ServiceErrorReader = (status: number, body: unknown, headers: IDataO
 /** HTTP statuses worth another try: rate limits and temporary unavailability. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
-/** Socket-level failures of a request that never got an answer. */
-const RETRYABLE_NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'ESOCKETTIMEDOUT',
-	'EAI_AGAIN',
-]);
-
 interface FailureFacts {
 	status?: number;
 	headers: IDataObject;
 	body: unknown;
-	networkCode?: string;
 	message: string;
 }
 
-/** Reads status, headers and body out of whatever n8n's HTTP helpers threw. */
-function failureFacts(error: unknown): FailureFacts {
+/**
+ * What is left of a thrown request error. n8n-workflow 2.8's NodeApiError drops the wrapped
+ * axios error (and with it the response headers), keeping the status, the parsed error body and
+ * the original message; that is why requests run with `ignoreHttpStatusErrors` and only network
+ * failures and the 401 re-authentication path end up here.
+ */
+function thrownFacts(error: unknown): FailureFacts {
 	const e = error as {
 		message?: string;
-		code?: string;
+		messages?: string[];
 		httpCode?: string | null;
+		context?: { data?: unknown };
 		response?: { status?: number; headers?: IDataObject; data?: unknown };
-		cause?: {
-			code?: string;
-			message?: string;
-			response?: { status?: number; headers?: IDataObject; data?: unknown };
-		};
 	};
-	const response = e?.response ?? e?.cause?.response;
-	const code = e?.cause?.code ?? e?.code;
-	const status = response?.status ?? (e?.httpCode ? Number(e.httpCode) : undefined);
+	const status = e?.response?.status ?? (e?.httpCode ? Number(e.httpCode) : undefined);
 	return {
 		status: Number.isFinite(status) ? status : undefined,
-		headers: response?.headers ?? {},
-		body: decodeBody(response?.data),
-		networkCode: typeof code === 'string' ? code : undefined,
-		message: e?.cause?.message ?? e?.message ?? String(error),
+		headers: e?.response?.headers ?? {},
+		body: decodeBody(e?.response?.data ?? e?.context?.data),
+		message: [e?.message, ...(e?.messages ?? [])].filter(Boolean).join(' | ') || String(error),
 	};
 }
+
+/** A request that never got an answer because the connection failed or timed out. */
+const TRANSIENT_NETWORK_FAILURE =
+	/ECONNRESET|ETIMEDOUT|ECONNABORTED|EPIPE|ESOCKETTIMEDOUT|EAI_AGAIN|socket hang up|closed unexpectedly|timeout/i;
 
 function decodeBody(data: unknown): unknown {
 	if (data instanceof ArrayBuffer || Buffer.isBuffer(data)) {
@@ -134,7 +127,7 @@ function toServiceCallError(
 	attempts: number,
 ): ServiceCallError {
 	const service = facts.status ? readServiceError(facts.status, facts.body, facts.headers) : {};
-	const what = facts.status ? `HTTP ${facts.status}` : (facts.networkCode ?? 'network error');
+	const what = facts.status ? `HTTP ${facts.status}` : 'no response';
 	const message = service.code
 		? `${service.code}: ${service.message ?? 'request failed'}`
 		: (service.message ?? facts.message);
@@ -156,8 +149,11 @@ function toServiceCallError(
 
 /**
  * Sends one request, retrying rate limits (429), temporary unavailability (502/503/504) and
- * dropped connections with exponential backoff, honouring `Retry-After`. Authentication (and
- * n8n's single re-authentication after a 401) happens inside n8n's helper.
+ * dropped connections with exponential backoff, honouring `Retry-After`.
+ *
+ * Responses of any status come back as responses (so `Retry-After` and the error body can be
+ * read). A 401 on a token credential is sent once more through n8n's normal path, where n8n
+ * fetches a new token (preAuthentication) exactly once and retries.
  */
 export async function sendWithRetry<T = unknown>(
 	ctx: IExecuteFunctions,
@@ -175,32 +171,46 @@ export async function sendWithRetry<T = unknown>(
 		returnFullResponse: true,
 		...(request.encoding ? { encoding: request.encoding } : {}),
 	};
+	// n8n's helpers rewrite the options they are given (authenticate returns new ones): pass copies
+	const send = async (ignoreHttpStatusErrors: boolean) =>
+		(request.credentialType
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, request.credentialType, {
+					...options,
+					ignoreHttpStatusErrors,
+				})
+			: await ctx.helpers.httpRequest({ ...options, ignoreHttpStatusErrors })) as ApiResponse<T>;
+
 	for (let attempt = 0; ; attempt++) {
+		let facts: FailureFacts;
 		try {
-			// n8n's helpers rewrite the options object (authenticate returns a new one): pass a copy
-			const response = (
-				request.credentialType
-					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, request.credentialType, {
-							...options,
-						})
-					: await ctx.helpers.httpRequest({ ...options })
-			) as { statusCode: number; headers: IDataObject; body: T };
-			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+			const response = await send(true);
+			const status = response.statusCode;
+			if (status < 400) return { statusCode: status, headers: response.headers ?? {}, body: response.body };
+			if (status === 401 && request.refreshTokenOn401) {
+				try {
+					const renewed = await send(false);
+					return { statusCode: renewed.statusCode, headers: renewed.headers ?? {}, body: renewed.body };
+				} catch (error) {
+					throw toServiceCallError(ctx, thrownFacts(error), readServiceError, attempt + 2);
+				}
+			}
+			facts = { status, headers: response.headers ?? {}, body: decodeBody(response.body), message: `HTTP ${status}` };
 		} catch (error) {
-			const facts = failureFacts(error);
-			const retryable =
-				(facts.status !== undefined && RETRYABLE_STATUSES.has(facts.status)) ||
-				(facts.status === undefined &&
-					(RETRYABLE_NETWORK_CODES.has(facts.networkCode ?? '') || /socket hang up/i.test(facts.message)));
-			if (!retryable || attempt >= policy.maxRetries) {
-				throw toServiceCallError(ctx, facts, readServiceError, attempt + 1);
-			}
-			const hinted = retryAfterMs(facts.headers);
-			if (hinted !== undefined && hinted > policy.maxDelayMs) {
-				// waiting longer than the policy allows would stall the workflow: fail now and say when
-				throw toServiceCallError(ctx, facts, readServiceError, attempt + 1);
-			}
-			await sleep(hinted ?? backoffMs(attempt, policy));
+			if (error instanceof ServiceCallError) throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);
+			facts = thrownFacts(error);
 		}
+		const retryable =
+			facts.status !== undefined
+				? RETRYABLE_STATUSES.has(facts.status)
+				: TRANSIENT_NETWORK_FAILURE.test(facts.message);
+		if (!retryable || attempt >= policy.maxRetries) {
+			throw toServiceCallError(ctx, facts, readServiceError, attempt + 1);
+		}
+		const hinted = retryAfterMs(facts.headers);
+		if (hinted !== undefined && hinted > policy.maxDelayMs) {
+			// waiting longer than the policy allows would stall the workflow: fail now and say so
+			throw toServiceCallError(ctx, facts, readServiceError, attempt + 1);
+		}
+		await sleep(hinted ?? backoffMs(attempt, policy));
 	}
 }

@@ -16,6 +16,11 @@ export interface EmulatorRequest {
 	headers: IncomingHttpHeaders;
 	body: Buffer;
 	bodyText: string;
+	/**
+	 * Id the server puts in the `X-Request-Id` response header (set by server.ts); modules may
+	 * repeat it in error bodies (e.g. Huawei's `request_id`).
+	 */
+	requestId?: string;
 }
 
 export interface EmulatorResponse {
@@ -40,6 +45,8 @@ export interface FaultRule {
 	delayMs?: number;
 	/** How many matching requests the rule affects (default 1). */
 	times?: number;
+	/** Optional HTTP method the request must have as well (any method when absent). */
+	method?: string;
 }
 
 export interface RequestLogEntry {
@@ -68,4 +75,8 @@ export interface RouteModule {
 	): Promise<EmulatorResponse | undefined> | EmulatorResponse | undefined;
 	/** Restores the module's seeded data (called by reset()). */
 	reset?(): void;
+	/** Optional counters shown by `GET /__emulator/requests` (e.g. tokens issued). */
+	stats?(): Record<string, unknown>;
+	/** Optional human summary lines (seeded data, test credentials) printed by the CLI. */
+	describe?(ctx: EmulatorContext): string[];
 }

@@ -16,6 +16,8 @@ export const HUAWEI_CREDENTIAL_TYPES: Record<HuaweiAuthentication, string> = {
 /** Where and as whom the node calls a Huawei service. */
 export interface HuaweiTarget {
 	credentialType: string;
+	/** IAM tokens are renewed by n8n after a 401; AK/SK signatures have nothing to renew. */
+	refreshTokenOn401: boolean;
 	endpoint: string;
 	projectId: string;
 }
@@ -40,6 +42,7 @@ export async function resolveHuaweiTarget(
 	}
 	return {
 		credentialType,
+		refreshTokenOn401: credentialType === HUAWEI_CREDENTIAL_TYPES.iamToken,
 		endpoint: (override || huaweiServiceEndpoint(service, String(credentials.region ?? ''))).replace(/\/+$/, ''),
 		projectId: String(credentials.projectId ?? '').trim(),
 	};
@@ -68,7 +71,12 @@ export async function huaweiRequest<T>(
 	const { path, ...rest } = request;
 	return await sendWithRetry<T>(
 		ctx,
-		{ ...rest, credentialType: target.credentialType, url: target.endpoint + path },
+		{
+			...rest,
+			credentialType: target.credentialType,
+			refreshTokenOn401: target.refreshTokenOn401,
+			url: target.endpoint + path,
+		},
 		retry,
 		readHuaweiError,
 	);

@@ -1,0 +1,108 @@
+/**
+ * TaurusDB (GaussDB(for MySQL)) `GET /v3/{project_id}/instance/{instance_id}/auditlog/download-link`:
+ * full-SQL audit files of one instance, filtered by node and time window, paged by file name.
+ */
+import { downloadUrl, registerDownloadKind } from '../files';
+import type { EmulatorContext, EmulatorRequest, EmulatorResponse, RouteModule } from '../types';
+import { authenticate, checkProject } from './auth';
+import { HUAWEI_PROJECT, TAURUSDB_INSTANCE_ID, TAURUSDB_NODE_IDS, taurusAuditFiles } from './fixtures';
+import { formatBeijing, json, parseOffsetTime, Query, serviceError } from './http';
+
+const PATH_RE = /^\/v3\/([^/]+)\/instance\/([^/]+)\/auditlog\/download-link\/?$/;
+const INSTANCE_ID_RE = /^[A-Za-z0-9]{32}in07$/;
+const NODE_ID_RE = /^[A-Za-z0-9]{32}no07$/;
+export const TAURUSDB_MAX_LIMIT = 50;
+export const TAURUSDB_DEFAULT_LIMIT = 10;
+/** Validity of a returned download link (emulator's choice; not documented). */
+const LINK_LIFETIME_MS = 5 * 60_000;
+
+const filesByName = new Map(taurusAuditFiles.map((f) => [f.name, f]));
+
+registerDownloadKind('taurusdb', (name) => {
+	const file = filesByName.get(name);
+	if (!file) return undefined;
+	const lines = [
+		`# emulated full-SQL audit file ${name}`,
+		`${formatBeijing(file.startedAt)}\t${file.nodeId}\troot@127.0.0.1\tSELECT 1;`,
+		`${formatBeijing(file.updatedAt)}\t${file.nodeId}\troot@127.0.0.1\tCOMMIT;`,
+	];
+	return { fileName: name, contentType: 'application/octet-stream', body: lines.join('\n') + '\n' };
+});
+
+function invalid(name: string): EmulatorResponse {
+	return serviceError(400, 'DBS.280001', `Invalid parameter: ${name}`);
+}
+
+function safeDecode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
+	}
+}
+
+function downloadLinks(
+	req: EmulatorRequest,
+	ctx: EmulatorContext,
+	projectId: string,
+	instanceId: string,
+): EmulatorResponse {
+	const auth = authenticate(req, ctx);
+	if (!auth.ok) return auth.response;
+	const projectError = checkProject(req, auth.principal, projectId, 'taurusdb');
+	if (projectError) return projectError;
+
+	if (!INSTANCE_ID_RE.test(instanceId)) return invalid('instance_id');
+	if (projectId !== HUAWEI_PROJECT.id || instanceId !== TAURUSDB_INSTANCE_ID) {
+		return serviceError(400, 'DBS.200022', 'Instance does not exist.');
+	}
+
+	const query = new Query(req.rawQuery);
+	// A raw '+' in the offset arrives as a space and fails here, as on the real service.
+	const start = parseOffsetTime(query.get('start_time'));
+	if (start === undefined) return invalid('start_time');
+	const end = parseOffsetTime(query.get('end_time'));
+	if (end === undefined || end < start) return invalid('end_time');
+	const nodeId = query.get('node_id');
+	if (nodeId !== undefined && !NODE_ID_RE.test(nodeId)) return invalid('node_id');
+	let limit = TAURUSDB_DEFAULT_LIMIT;
+	const rawLimit = query.get('limit');
+	if (rawLimit !== undefined) {
+		if (!/^\d{1,4}$/.test(rawLimit)) return invalid('limit');
+		limit = Number(rawLimit);
+		if (limit < 1 || limit > TAURUSDB_MAX_LIMIT) return invalid('limit');
+	}
+	const lastFileName = query.get('last_file_name') || undefined;
+
+	// A file is in the window when it was written during it (first statement <= end and last
+	// modification >= start). A node id of another instance simply matches no file.
+	const linkExpires = formatBeijing(ctx.now().getTime() + LINK_LIFETIME_MS);
+	const files = taurusAuditFiles
+		.filter((f) => nodeId === undefined || f.nodeId === nodeId)
+		.filter((f) => f.startedAt <= end && f.updatedAt >= start)
+		.filter((f) => lastFileName === undefined || f.name > lastFileName)
+		.slice(0, limit)
+		.map((f) => ({
+			name: f.name,
+			size: f.sizeKb,
+			updated_time: formatBeijing(f.updatedAt),
+			download_link: downloadUrl(ctx.baseUrl, 'taurusdb', f.name),
+			link_expired_time: linkExpires,
+		}));
+	return json(200, { files });
+}
+
+export const taurusDbModule: RouteModule = {
+	name: 'huawei-taurusdb',
+	handle(req, ctx) {
+		const match = PATH_RE.exec(req.rawPath);
+		if (!match || req.method !== 'GET') return undefined;
+		return downloadLinks(req, ctx, safeDecode(match[1]), safeDecode(match[2]));
+	},
+	describe() {
+		return [
+			`Huawei TaurusDB  GET /v3/${HUAWEI_PROJECT.id}/instance/${TAURUSDB_INSTANCE_ID}/auditlog/download-link`,
+			`            nodes ${TAURUSDB_NODE_IDS.join(', ')}; ${taurusAuditFiles.length} audit files ${formatBeijing(taurusAuditFiles[0].startedAt)} .. ${formatBeijing(taurusAuditFiles[taurusAuditFiles.length - 1].updatedAt)}`,
+		];
+	},
+};
