@@ -1,0 +1,152 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
+import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
+import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { readIdList, requireIdLengths } from '../../../shared/itemInput';
+import { wpsApiBase, wpsPost } from '../../transport';
+
+/** batch_get_meta takes at most 1024 ids of at most 1024 characters (wps365.md 1.6). */
+export const WPS_MAX_IDS = 1024;
+const MAX_ID_LENGTH = 1024;
+const PATH = '/v7/files/batch_get_meta';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'File IDs',
+		name: 'fileIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 100001, 100002',
+		description:
+			'IDs of files or folders: one ID, a comma-separated list, or an expression that returns an array. IDs of all items are de-duplicated and sent together, 1024 per request.',
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simple',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'ID Type',
+				name: 'idType',
+				type: 'options',
+				options: [
+					{ name: 'Default', value: '' },
+					{ name: 'Internal', value: 'internal' },
+					{ name: 'External', value: 'external' },
+				],
+				default: '',
+				description: 'Whether the IDs are internal or external IDs. Sent as the X-KSO-ID-TYPE header (current /openapi generation, 7.0.2507 and later).',
+			},
+			...batchingOptionFields(WPS_MAX_IDS, 'file IDs'),
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['getMetadata'] } },
+	properties,
+);
+
+interface FileUnit {
+	fileId: string;
+}
+
+interface BatchGetMetaResponse extends IDataObject {
+	code?: number;
+	data?: { items?: IDataObject[] };
+}
+
+function isoFromSeconds(value: unknown): string | undefined {
+	const seconds = Number(value);
+	return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
+}
+
+/** The documented fields, with ctime/mtime also as ISO dates. */
+export function fullFileMeta(item: IDataObject): IDataObject {
+	return {
+		...item,
+		ctime_iso: isoFromSeconds(item.ctime),
+		mtime_iso: isoFromSeconds(item.mtime),
+	};
+}
+
+/** The fields most workflows need. */
+export function simplifyFileMeta(item: IDataObject): IDataObject {
+	const person = (value: unknown) => (value as IDataObject | undefined)?.name;
+	return {
+		id: item.id,
+		name: item.name,
+		type: item.type,
+		size: item.size,
+		version: item.version,
+		parent_id: item.parent_id,
+		drive_id: item.drive_id,
+		created_by: person(item.created_by),
+		modified_by: person(item.modified_by),
+		created_at: isoFromSeconds(item.ctime),
+		modified_at: isoFromSeconds(item.mtime),
+		link_url: item.link_url,
+	};
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = readBatchSettings(this, WPS_MAX_IDS);
+	const simple = this.getNodeParameter('simple', 0, true) as boolean;
+	const options = this.getNodeParameter('options', 0, {}) as { idType?: string };
+
+	const plan = planUnits<FileUnit>(this, items.length, (itemIndex) => {
+		const ids = readIdList(this, 'fileIds', itemIndex, 'File IDs');
+		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'File IDs');
+		return ids.map((fileId) => ({ fileId }));
+	});
+	const apiBase = await wpsApiBase(this);
+	const headers: IDataObject = options.idType ? { 'X-Kso-Id-Type': options.idType } : {};
+
+	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
+		const response = await wpsPost<BatchGetMetaResponse>(
+			this,
+			apiBase,
+			PATH,
+			{ file_ids: chunk.map((u) => u.payload.fileId) },
+			headers,
+			settings.retry,
+		);
+		const byId = new Map((response.body.data?.items ?? []).map((item) => [String(item.id), item]));
+		return chunk.map(({ payload }): UnitOutcome => {
+			const item = byId.get(payload.fileId);
+			if (!item) {
+				return {
+					failure: {
+						message: `File ${payload.fileId} was not returned: not found or no permission`,
+						context: { file_id: payload.fileId },
+					},
+				};
+			}
+			return { outputs: [{ json: simple ? simplifyFileMeta(item) : fullFileMeta(item) }] };
+		});
+	};
+
+	await executePlan(plan, {
+		batchSize: settings.batchSize,
+		concurrency: settings.concurrency,
+		dedupeKey: (u) => u.fileId,
+		sendChunk,
+	});
+	return emitOutcomes(this, plan, {
+		describeUnit: (u) => `file "${u.payload?.fileId ?? '?'}"`,
+		nouns: 'files',
+	});
+}

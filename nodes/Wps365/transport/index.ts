@@ -1,0 +1,57 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { wpsApiBaseUrl } from '../../../credentials/common/wps365';
+import type { ApiResponse, RetryPolicy, ServiceError } from '../../shared/transport';
+import { sendWithRetry, ServiceCallError } from '../../shared/transport';
+
+export const WPS_CREDENTIAL_TYPE = 'wps365Api';
+
+/** WPS bodies: `{code, msg, detail}`; code 0 is success. OAuth errors also use `{code, msg}`. */
+export function readWpsError(_status: number, body: unknown, headers: IDataObject): ServiceError {
+	const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
+	const message = [data.msg ?? data.message, data.detail].filter((v) => v !== undefined && v !== '').join(': ');
+	const requestId = headers['x-request-id'] ?? headers['x-kso-request-id'] ?? data.request_id;
+	return {
+		code: data.code !== undefined ? String(data.code) : undefined,
+		message: message || (typeof body === 'string' ? body.slice(0, 300) : undefined),
+		requestId: requestId !== undefined ? String(requestId) : undefined,
+	};
+}
+
+/** The API base (domain plus gateway prefix) the credential points at. */
+export async function wpsApiBase(ctx: IExecuteFunctions): Promise<string> {
+	return wpsApiBaseUrl(await ctx.getCredentials(WPS_CREDENTIAL_TYPE));
+}
+
+/** POSTs JSON to a v7 API path; a non-zero `code` in an HTTP 200 is an error too. */
+export async function wpsPost<T extends IDataObject>(
+	ctx: IExecuteFunctions,
+	apiBase: string,
+	path: string,
+	body: IDataObject,
+	headers: IDataObject,
+	retry: RetryPolicy,
+): Promise<ApiResponse<T>> {
+	const response = await sendWithRetry<T>(
+		ctx,
+		{
+			credentialType: WPS_CREDENTIAL_TYPE,
+			refreshTokenOn401: true,
+			method: 'POST',
+			url: apiBase + path,
+			body,
+			headers: { 'Content-Type': 'application/json', ...headers },
+		},
+		retry,
+		readWpsError,
+	);
+	const code = response.body?.code;
+	if (code !== undefined && code !== 0 && code !== '0') {
+		const error = readWpsError(response.statusCode, response.body, response.headers);
+		throw new ServiceCallError(ctx.getNode(), { message: error.message ?? '', code: error.code ?? '' }, {
+			message: `WPS error ${error.code}: ${error.message ?? 'request failed'}`,
+			description: error.requestId ? `request id ${error.requestId}` : undefined,
+		});
+	}
+	return response;
+}
