@@ -131,7 +131,7 @@ export function exchangeToken(req: EmulatorRequest, ctx: EmulatorContext, store:
 		throw new PdsError(400, 'InvalidParameterNotSupported', `The grant_type ${grantType} is not supported.`);
 	}
 
-	const publicKey = store.jwtApps.get(clientId);
+	const publicKey = store.jwtAppKey(clientId);
 	if (!publicKey) throw new PdsError(400, 'InvalidParameter', `The input parameter client_id is not valid (no JWT app ${clientId}).`);
 	const assertion = form.get('assertion') ?? '';
 	if (!assertion) throw missing('assertion');

@@ -22,21 +22,36 @@ export const PDS_DATE_SKEW_MS = 15 * 60_000;
 export const PDS_ASYNC_TASK_DURATION_MS = 2000;
 
 /**
- * Test-only RSA key of the JWT app (PKCS#8 PEM), derived from a public seed so every process
- * (CLI emulator, tests, demos) has the same key and none is committed. It protects nothing.
+ * Test-only RSA key of the JWT app, derived from a public seed so every process (CLI emulator,
+ * tests, demos) has the same key and none is committed. It protects nothing. Generated on first
+ * use (about half a second), so importing the emulator stays cheap.
  */
-const jwtAppKey = deterministicRsaPrivateKey('n8n-nodes-cloud-batch/pds-emulator/jwt-app/v1');
+let jwtAppKeys: { privateKeyPem: string; publicKeyPem: string } | undefined;
 
-export const PDS_JWT_APP_PRIVATE_KEY_PEM = jwtAppKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+function jwtAppKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
+	if (!jwtAppKeys) {
+		const key = deterministicRsaPrivateKey('n8n-nodes-cloud-batch/pds-emulator/jwt-app/v1');
+		jwtAppKeys = {
+			privateKeyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+			publicKeyPem: createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString(),
+		};
+	}
+	return jwtAppKeys;
+}
 
-export const PDS_JWT_APP_PUBLIC_KEY_PEM = createPublicKey(jwtAppKey).export({ type: 'spki', format: 'pem' }).toString();
-
-/** The JWT app (type "JWT" in the PDS console) whose public key the emulator trusts. */
+/**
+ * The JWT app (type "JWT" in the PDS console) whose public key the emulator trusts.
+ * `privateKeyPem` (PKCS#8 PEM) goes into the credential's Private Key field.
+ */
 export const pdsJwtApp = {
 	clientId: 'emuJwtApp7f3c21d9a4b6',
-	privateKeyPem: PDS_JWT_APP_PRIVATE_KEY_PEM,
-	publicKeyPem: PDS_JWT_APP_PUBLIC_KEY_PEM,
-} as const;
+	get privateKeyPem(): string {
+		return jwtAppKeyPair().privateKeyPem;
+	},
+	get publicKeyPem(): string {
+		return jwtAppKeyPair().publicKeyPem;
+	},
+};
 
 export interface PdsUserFixture {
 	user_id: string;

@@ -97,6 +97,7 @@ export class PdsRouteModule implements RouteModule {
 	describe(ctx: EmulatorContext): string[] {
 		return [
 			`PDS endpoint: ${ctx.baseUrl} (or ${ctx.baseUrl}${PDS_PATH_PREFIX}), domain ${PDS_DOMAIN_ID}`,
+			'PDS routes: POST /v2/oauth/token, /v2/batch (1..100 children), /v2/<child url>, /v2/file/list|create, /v2/drive/list|list_my_drives',
 			`PDS JWT app: client_id ${pdsJwtApp.clientId} (private key: pdsJwtApp.privateKeyPem in test/emulator/pds/fixtures.ts)`,
 			`PDS user: ${PDS_USER_ID} (drive ${PDS_USER_DRIVE_ID}); service tokens: sub_type service`,
 			`PDS AccessKey: ${pdsAccessKey.accessKeyId} / ${pdsAccessKey.accessKeySecret} (domain-wide; STS variant: pdsStsAccessKey)`,

@@ -160,6 +160,8 @@ export interface PdsCounters {
 }
 
 const MAX_TOKENS = 50_000;
+
+let seededAppKey: KeyObject | undefined;
 const DEFAULT_TOTAL_SIZE = 10 * 1024 ** 3;
 
 function categoryFor(name: string): string {
@@ -199,6 +201,7 @@ export class PdsStore {
 	usedJtis = new Map<string, number>();
 	/** x-acs-signature-nonce -> time seen (ms). */
 	usedNonces = new Map<string, number>();
+	/** JWT apps added by tests (the seeded app is built in, see jwtAppKey()). */
 	jwtApps = new Map<string, KeyObject>();
 	asyncTaskDurationMs = PDS_ASYNC_TASK_DURATION_MS;
 	counters: PdsCounters = PdsStore.zeroCounters();
@@ -234,7 +237,6 @@ export class PdsStore {
 		this.usedJtis.clear();
 		this.usedNonces.clear();
 		this.jwtApps.clear();
-		this.jwtApps.set(pdsJwtApp.clientId, createPublicKey(pdsJwtApp.publicKeyPem));
 		this.asyncTaskDurationMs = PDS_ASYNC_TASK_DURATION_MS;
 		this.counters = PdsStore.zeroCounters();
 		this.sequence = 0;
@@ -551,6 +553,15 @@ export class PdsStore {
 	}
 
 	// ---------------------------------------------------------------- tokens
+
+	/** Public key of a JWT app: the seeded app, or one added with registerJwtApp(). */
+	jwtAppKey(clientId: string): KeyObject | undefined {
+		const registered = this.jwtApps.get(clientId);
+		if (registered) return registered;
+		if (clientId !== pdsJwtApp.clientId) return undefined;
+		seededAppKey ??= createPublicKey(pdsJwtApp.publicKeyPem);
+		return seededAppKey;
+	}
 
 	/** Trusts another JWT app (tests that bring their own key pair). Cleared by reset(). */
 	registerJwtApp(clientId: string, publicKeyPem: string): void {
