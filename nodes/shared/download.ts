@@ -1,4 +1,4 @@
-import type { IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OutputData, UnitOutcome } from './batchEngine';
 import { isFailure, runWithConcurrency, toUnitFailure } from './batchEngine';
@@ -58,4 +58,25 @@ export async function downloadLinkedFiles(
 		});
 	}
 	await runWithConcurrency(tasks, options.concurrency);
+}
+
+/** The "Download Files" option pair every operation that returns file links offers. */
+export function downloadOptions(what: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Files',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			description: `Whether to also download each ${what} into a binary property of its output item`,
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field to put the file in',
+			displayOptions: { show: { download: [true] } },
+		},
+	];
 }

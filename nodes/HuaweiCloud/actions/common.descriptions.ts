@@ -22,23 +22,3 @@ export const languageOption: INodeProperties = {
 	default: 'en-us',
 	description: 'Language of names and messages in the response (X-Language header)',
 };
-
-export function downloadOptions(what: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Download Files',
-			name: 'download',
-			type: 'boolean',
-			default: false,
-			description: `Whether to also download each ${what} into a binary property of its output item`,
-		},
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			hint: 'The name of the output binary field to put the file in',
-			displayOptions: { show: { download: [true] } },
-		},
-	];
-}

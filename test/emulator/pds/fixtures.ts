@@ -201,3 +201,29 @@ export const PDS_SEED_TIME = '2024-05-01T08:00:00.000Z';
 export function pdsSeedFileId(driveId: string, path: string): string {
 	return createHash('sha1').update(`pds-file:${driveId}:${path}`).digest('hex');
 }
+
+/** Field values of the package's `alibabaPdsJwtAppApi` credential pointed at the emulator. */
+export function pdsJwtCredentials(baseUrl: string, subjectType: 'service' | 'user' = 'service') {
+	return {
+		domainId: PDS_DOMAIN_ID,
+		clientId: pdsJwtApp.clientId,
+		privateKey: pdsJwtApp.privateKeyPem,
+		subjectType,
+		userId: subjectType === 'user' ? PDS_USER_ID : '',
+		autoCreateUser: false,
+		endpoint: baseUrl,
+		accessToken: '',
+	};
+}
+
+/** Field values of the package's `alibabaPdsAccessKeyApi` credential pointed at the emulator. */
+export function pdsAccessKeyCredentials(baseUrl: string, sts = false) {
+	const key = sts ? pdsStsAccessKey : pdsAccessKey;
+	return {
+		domainId: PDS_DOMAIN_ID,
+		accessKeyId: key.accessKeyId,
+		accessKeySecret: key.accessKeySecret,
+		securityToken: sts ? pdsStsAccessKey.securityToken : '',
+		endpoint: baseUrl,
+	};
+}

@@ -4,11 +4,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, OutputData, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
-import { downloadLinkedFiles } from '../../../shared/download';
+import { downloadLinkedFiles, downloadOptions } from '../../../shared/download';
 import { requireValid } from '../../../shared/itemInput';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
-import { downloadOptions, endpointOption, languageOption } from '../common.descriptions';
+import { endpointOption, languageOption } from '../common.descriptions';
 
 /** `limit` is 1..50 files per page (huawei-cloud.md 3.2). */
 export const TAURUSDB_MAX_PAGE = 50;

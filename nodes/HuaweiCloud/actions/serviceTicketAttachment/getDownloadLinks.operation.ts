@@ -4,11 +4,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
-import { downloadLinkedFiles } from '../../../shared/download';
+import { downloadLinkedFiles, downloadOptions } from '../../../shared/download';
 import { readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { ServiceCallError } from '../../../shared/transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
-import { downloadOptions, endpointOption, languageOption } from '../common.descriptions';
+import { endpointOption, languageOption } from '../common.descriptions';
 
 /** OSM takes at most 100 `accessory_ids` per call (huawei-cloud.md 1.1). */
 export const OSM_MAX_IDS = 100;

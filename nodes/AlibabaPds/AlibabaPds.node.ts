@@ -1,0 +1,79 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as asyncTask from './actions/asyncTask';
+import * as customBatch from './actions/customBatch';
+import * as drive from './actions/drive';
+import * as file from './actions/file';
+import * as group from './actions/group';
+import { router } from './actions/router';
+import * as shareLink from './actions/shareLink';
+import * as user from './actions/user';
+
+export class AlibabaPds implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Alibaba Cloud PDS',
+		name: 'alibabaPds',
+		icon: { light: 'file:alibabaPds.svg', dark: 'file:alibabaPds.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Files, share links, drives, users and groups of Alibaba Cloud Drive and Photo Service, sent 100 at a time through the Batch API',
+		defaults: { name: 'Alibaba Cloud PDS' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'alibabaPdsJwtAppApi',
+				required: true,
+				displayOptions: { show: { authentication: ['jwtApp'] } },
+			},
+			{
+				name: 'alibabaPdsAccessKeyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['accessKey'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'JWT App (Access Token)', value: 'jwtApp' },
+					{ name: 'AccessKey Signature', value: 'accessKey' },
+				],
+				default: 'jwtApp',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Async Task', value: 'asyncTask' },
+					{ name: 'Custom Batch', value: 'customBatch' },
+					{ name: 'Drive', value: 'drive' },
+					{ name: 'File', value: 'file' },
+					{ name: 'Group', value: 'group' },
+					{ name: 'Share Link', value: 'shareLink' },
+					{ name: 'User', value: 'user' },
+				],
+				default: 'file',
+			},
+			...file.description,
+			...shareLink.description,
+			...drive.description,
+			...user.description,
+			...group.description,
+			...asyncTask.description,
+			...customBatch.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

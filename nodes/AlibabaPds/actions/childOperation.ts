@@ -1,0 +1,224 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { BatchUnit, UnitOutcome, WorkPlan } from '../../shared/batchEngine';
+import { emitOutcomes, executePlan, planUnits } from '../../shared/batchEngine';
+import type { BatchSettings } from '../../shared/batchOptions';
+import { batchingOptionFields, readBatchSettings } from '../../shared/batchOptions';
+import { requireValid } from '../../shared/itemInput';
+import type { PdsTarget } from '../transport';
+import { pdsBatch, resolvePdsTarget } from '../transport';
+import { waitForAsyncTasks } from './asyncTasks';
+
+/** `/v2/batch` carries 1..100 child requests (alibaba-pds.md 1.2). */
+export const PDS_MAX_CHILDREN = 100;
+
+/** One input item's child request. */
+export interface ChildUnit {
+	url: string;
+	body: IDataObject;
+	/** Body field naming what the child is about; becomes `id` in the output. */
+	idField: string;
+}
+
+export interface ChildOperationDefinition {
+	resource: string;
+	operation: string;
+	/** Child url, e.g. `/file/get` ('' when `childUrl` picks it per item). */
+	url: string;
+	/** Body field that identifies the object, e.g. `file_id`. */
+	idField: string;
+	properties: INodeProperties[];
+	/** Child url per item, for operations where the user picks it (Custom Batch). */
+	childUrl?: (ctx: IExecuteFunctions, itemIndex: number) => string;
+	/** Reads the item's parameters into the child body; throws NodeOperationError when invalid. */
+	buildBody: (ctx: IExecuteFunctions, itemIndex: number) => IDataObject;
+	/** Extra fields for the operation's Options collection. */
+	options?: INodeProperties[];
+	/** The child may start an async task (folder copy/delete/trash): offer Wait for Completion. */
+	asyncTask?: boolean;
+	/** Runs after the batch calls (e.g. downloads) on the filled plan. */
+	afterBatch?: (
+		ctx: IExecuteFunctions,
+		plan: WorkPlan<ChildUnit>,
+		settings: BatchSettings,
+	) => Promise<void>;
+}
+
+export const waitOptions: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until folder operations that run as async tasks have finished, and report their final state',
+	},
+	{
+		displayName: 'Wait Timeout (Seconds)',
+		name: 'waitTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 300,
+		description: 'How long to wait for async tasks before reporting them as not finished',
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+];
+
+/** PDS answers child errors as `{code, message}` (either casing). */
+function childFailure(response: { status: number; body?: IDataObject }, requestId: string | undefined, unit: ChildUnit) {
+	const body = response.body ?? {};
+	const code = String(body.code ?? body.Code ?? `HTTP ${response.status}`);
+	const message = String(body.message ?? body.Message ?? 'request failed');
+	return {
+		failure: {
+			message: `${code}: ${message}`,
+			code,
+			httpCode: String(response.status),
+			requestId: String(body.RequestId ?? body.request_id ?? requestId ?? '') || undefined,
+			context: { id: unit.body[unit.idField], url: unit.url, status: response.status },
+		},
+	};
+}
+
+/**
+ * Sends every unit of the plan as a child of `/v2/batch`: grouped by resource family, at most
+ * `batchSize` per call, child ids unique within a call, responses mapped back by id. A child
+ * status >= 400 fails only that unit.
+ */
+export async function sendChildren(
+	ctx: IExecuteFunctions,
+	plan: WorkPlan<ChildUnit>,
+	target: PdsTarget,
+	settings: BatchSettings,
+): Promise<void> {
+	const sendChunk = async (chunk: Array<BatchUnit<ChildUnit>>): Promise<UnitOutcome[]> => {
+		const children = chunk.map((unit, position) => ({
+			id: String(position),
+			url: unit.payload.url,
+			body: unit.payload.body,
+		}));
+		const { responses, requestId } = await pdsBatch(ctx, target, children, settings.retry);
+		const byId = new Map(responses.map((r) => [String(r.id), r]));
+		return chunk.map(({ payload }, position): UnitOutcome => {
+			const response = byId.get(String(position));
+			if (!response) return { failure: { message: 'PDS returned no response for this child request', requestId } };
+			if (response.status >= 400) return childFailure(response, requestId, payload);
+			return {
+				outputs: [{ json: { id: response.body?.[payload.idField] ?? payload.body[payload.idField], ...response.body } }],
+			};
+		});
+	};
+	await executePlan(plan, {
+		batchSize: settings.batchSize,
+		concurrency: settings.concurrency,
+		groupKey: (unit) => unit.url.split('/')[1] ?? '',
+		sendChunk,
+	});
+}
+
+const ID_FIELDS = ['file_id', 'share_id', 'async_task_id', 'drive_id', 'user_id', 'group_id'];
+
+/** For free-form bodies: the first id field present names the object. */
+function idFieldOf(body: IDataObject): string {
+	return ID_FIELDS.find((field) => body[field] !== undefined) ?? 'file_id';
+}
+
+/** Turns a definition into an operation module's `description` and `execute`. */
+export function defineChildOperation(definition: ChildOperationDefinition): {
+	description: INodeProperties[];
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
+} {
+	const properties: INodeProperties[] = [
+		...definition.properties,
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				...(definition.options ?? []),
+				...(definition.asyncTask ? waitOptions : []),
+				...batchingOptionFields(PDS_MAX_CHILDREN, 'child requests'),
+			],
+		},
+	];
+	const description = updateDisplayOptions(
+		{ show: { resource: [definition.resource], operation: [definition.operation] } },
+		properties,
+	);
+
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		const settings = readBatchSettings(this, PDS_MAX_CHILDREN);
+		const plan = planUnits<ChildUnit>(this, this.getInputData().length, (itemIndex) => {
+			const url = definition.childUrl ? definition.childUrl(this, itemIndex) : definition.url;
+			const body = definition.buildBody(this, itemIndex);
+			return [{ url, body, idField: definition.childUrl ? idFieldOf(body) : definition.idField }];
+		});
+		const target = await resolvePdsTarget(this);
+		await sendChildren(this, plan, target, settings);
+		const options = this.getNodeParameter('options', 0, {}) as { waitForCompletion?: boolean; waitTimeout?: number };
+		if (definition.asyncTask && options.waitForCompletion) {
+			await waitForAsyncTasks(this, plan, target, settings, Number(options.waitTimeout ?? 300) * 1000);
+		}
+		if (definition.afterBatch) await definition.afterBatch(this, plan, settings);
+		return emitOutcomes(this, plan, {
+			describeUnit: (u) => `${definition.url} ${u.payload ? `"${String(u.payload.body[u.payload.idField] ?? '')}"` : ''}`.trim(),
+			nouns: 'requests',
+		});
+	}
+
+	return { description, execute };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter readers shared by the operations
+
+export function readString(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string, required = true): string {
+	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	requireValid(ctx, !required || value !== '', itemIndex, label, 'is required');
+	return value;
+}
+
+/** Reads a JSON object parameter (string or object), for free-form bodies. */
+export function readJsonObject(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): IDataObject {
+	const raw = ctx.getNodeParameter(name, itemIndex, {}) as unknown;
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = raw.trim() === '' ? {} : JSON.parse(raw);
+		} catch (error) {
+			requireValid(ctx, false, itemIndex, label, `is not valid JSON (${(error as Error).message})`);
+		}
+	}
+	requireValid(ctx, !!value && typeof value === 'object' && !Array.isArray(value), itemIndex, label, 'must be a JSON object');
+	return value as IDataObject;
+}
+
+/** The fields every file operation needs. */
+export const driveAndFileFields: INodeProperties[] = [
+	{
+		displayName: 'Drive ID',
+		name: 'driveId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'ID of the drive that holds the file',
+	},
+	{
+		displayName: 'File ID',
+		name: 'fileId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'ID of the file or folder',
+	},
+];
+
+export function readDriveAndFile(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return {
+		drive_id: readString(ctx, 'driveId', itemIndex, 'Drive ID'),
+		file_id: readString(ctx, 'fileId', itemIndex, 'File ID'),
+	};
+}

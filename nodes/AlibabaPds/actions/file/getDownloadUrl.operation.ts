@@ -1,0 +1,54 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
+import { downloadLinkedFiles, downloadOptions } from '../../../shared/download';
+import { readPdsError } from '../../transport';
+import { requireValid } from '../../../shared/itemInput';
+
+export const { description, execute } = defineChildOperation({
+	resource: 'file',
+	operation: 'getDownloadUrl',
+	url: '/file/get_download_url',
+	idField: 'file_id',
+	properties: driveAndFileFields,
+	options: [
+		{
+			displayName: 'Expiry (Seconds)',
+			name: 'expireSec',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 115200 },
+			default: 900,
+			description: 'How long the URL stays valid (at most 115200)',
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			description: 'Name the browser saves the file as (up to 1024 characters)',
+		},
+		...downloadOptions('file'),
+	],
+	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as { expireSec?: number; fileName?: string };
+		const fileName = String(options.fileName ?? '');
+		requireValid(ctx, fileName.length <= 1024, itemIndex, 'File Name', 'longer than 1024 characters');
+		return {
+			...readDriveAndFile(ctx, itemIndex),
+			expire_sec: options.expireSec ?? 900,
+			...(fileName ? { file_name: fileName } : {}),
+		};
+	},
+	afterBatch: async (ctx, plan, settings) => {
+		const options = ctx.getNodeParameter('options', 0, {}) as { download?: boolean; binaryPropertyName?: string };
+		if (!options.download) return;
+		await downloadLinkedFiles(ctx, plan.outcomes, {
+			linkField: 'url',
+			fileNameField: 'file_name',
+			binaryProperty: options.binaryPropertyName || 'data',
+			concurrency: settings.concurrency,
+			retry: settings.retry,
+			readServiceError: readPdsError,
+		});
+	},
+});

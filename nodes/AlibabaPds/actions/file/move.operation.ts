@@ -1,0 +1,40 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { defineChildOperation, driveAndFileFields, readDriveAndFile, readString } from '../childOperation';
+
+export const { description, execute } = defineChildOperation({
+	resource: 'file',
+	operation: 'move',
+	url: '/file/move',
+	idField: 'file_id',
+	properties: [
+		...driveAndFileFields,
+		{
+			displayName: 'To Parent Folder ID',
+			name: 'toParentFileId',
+			type: 'string',
+			default: 'root',
+			required: true,
+			description: 'ID of the destination folder; root for the top of the drive',
+		},
+		{
+			displayName: 'Check Name Mode',
+			name: 'checkNameMode',
+			type: 'options',
+			options: [
+				{ name: 'Ignore', value: 'ignore' },
+				{ name: 'Auto Rename', value: 'auto_rename' },
+				{ name: 'Refuse', value: 'refuse' },
+			],
+			default: 'ignore',
+			description: 'What to do when the name is taken in the destination',
+		},
+	],
+	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => {
+		return {
+			...readDriveAndFile(ctx, itemIndex),
+			to_parent_file_id: readString(ctx, 'toParentFileId', itemIndex, 'To Parent Folder ID'),
+			check_name_mode: ctx.getNodeParameter('checkNameMode', itemIndex, 'ignore') as string,
+		};
+	},
+});

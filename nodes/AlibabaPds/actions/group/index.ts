@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as get from './get.operation';
+
+export { get };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['group'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a group',
+				action: 'Get a group',
+			},
+		],
+		default: 'get',
+	},
+	...get.description,
+];

@@ -1,0 +1,119 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { pdsEndpoint } from '../../../credentials/common/alibabaPds';
+import type { ApiResponse, RetryPolicy, ServiceError } from '../../shared/transport';
+import { sendWithRetry } from '../../shared/transport';
+
+export type PdsAuthentication = 'jwtApp' | 'accessKey';
+
+export const PDS_CREDENTIAL_TYPES: Record<PdsAuthentication, string> = {
+	jwtApp: 'alibabaPdsJwtAppApi',
+	accessKey: 'alibabaPdsAccessKeyApi',
+};
+
+/** Child urls `/v2/batch` accepts (alibaba-pds.md 1.2, the official list). */
+export const PDS_BATCH_CHILD_URLS = [
+	'/file/get',
+	'/file/update',
+	'/file/search',
+	'/file/copy',
+	'/file/move',
+	'/file/delete',
+	'/file/get_download_url',
+	'/file/get_share_link_download_url',
+	'/recyclebin/trash',
+	'/recyclebin/restore',
+	'/file/put_usertags',
+	'/file/delete_usertags',
+	'/drive/get',
+	'/user/get',
+	'/group/get',
+	'/share_link/create',
+	'/share_link/update',
+	'/share_link/cancel',
+	'/share_link/list',
+	'/share_link/get',
+	'/share_link/get_share_token',
+	'/async_task/get',
+] as const;
+
+/** `resource` of a batch call: the url family; the recycle bin belongs to `file`. */
+export function batchResourceOf(url: string): string {
+	const family = url.split('/')[1] ?? '';
+	return family === 'recyclebin' ? 'file' : family;
+}
+
+/** PDS errors: `{code, message}` or `{Code, Message, RequestId}`; gateway errors only in headers. */
+export function readPdsError(_status: number, body: unknown, headers: IDataObject): ServiceError {
+	const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
+	const code = data.code ?? data.Code ?? headers['x-ca-error-code'];
+	const message = data.message ?? data.Message ?? headers['x-ca-error-message'] ?? (typeof body === 'string' && body ? body.slice(0, 300) : undefined);
+	const requestId = data.RequestId ?? data.request_id ?? data.requestId ?? headers['x-ca-request-id'] ?? headers['x-request-id'];
+	return {
+		code: code !== undefined ? String(code) : undefined,
+		message: message !== undefined ? String(message) : undefined,
+		requestId: requestId !== undefined ? String(requestId) : undefined,
+	};
+}
+
+export interface PdsTarget {
+	credentialType: string;
+	endpoint: string;
+	refreshTokenOn401: boolean;
+}
+
+export async function resolvePdsTarget(ctx: IExecuteFunctions): Promise<PdsTarget> {
+	const authentication = ctx.getNodeParameter('authentication', 0) as PdsAuthentication;
+	const credentialType = PDS_CREDENTIAL_TYPES[authentication] ?? PDS_CREDENTIAL_TYPES.jwtApp;
+	const credentials = await ctx.getCredentials(credentialType);
+	return {
+		credentialType,
+		endpoint: pdsEndpoint(credentials).replace(/\/+$/, ''),
+		refreshTokenOn401: credentialType === PDS_CREDENTIAL_TYPES.jwtApp,
+	};
+}
+
+export interface BatchChild {
+	id: string;
+	url: string;
+	body: IDataObject;
+}
+
+export interface BatchChildResponse {
+	id: string;
+	status: number;
+	body?: IDataObject;
+}
+
+/** One `/v2/batch` call: 1..100 children of one resource family. */
+export async function pdsBatch(
+	ctx: IExecuteFunctions,
+	target: PdsTarget,
+	children: BatchChild[],
+	retry: RetryPolicy,
+): Promise<{ responses: BatchChildResponse[]; requestId?: string }> {
+	const response: ApiResponse<{ responses?: BatchChildResponse[] }> = await sendWithRetry(
+		ctx,
+		{
+			credentialType: target.credentialType,
+			refreshTokenOn401: target.refreshTokenOn401,
+			method: 'POST',
+			url: `${target.endpoint}/v2/batch`,
+			headers: { 'Content-Type': 'application/json' },
+			body: {
+				resource: batchResourceOf(children[0].url),
+				requests: children.map((child) => ({
+					id: child.id,
+					method: 'POST',
+					url: child.url,
+					body: child.body,
+					headers: { 'Content-Type': 'application/json' },
+				})),
+			},
+		},
+		retry,
+		readPdsError,
+	);
+	const requestId = response.headers['x-ca-request-id'] ?? response.headers['x-request-id'];
+	return { responses: response.body?.responses ?? [], requestId: requestId ? String(requestId) : undefined };
+}

@@ -1,0 +1,215 @@
+/** The Alibaba Cloud PDS node end to end through n8n-core against the emulator's /v2/batch. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { AlibabaPdsAccessKeyApi } from '../../credentials/AlibabaPdsAccessKeyApi.credentials';
+import { AlibabaPdsJwtAppApi } from '../../credentials/AlibabaPdsJwtAppApi.credentials';
+import { AlibabaPds } from '../../nodes/AlibabaPds/AlibabaPds.node';
+import {
+	getPdsState,
+	PDS_BULK_FILE_COUNT,
+	PDS_USER_DRIVE_ID,
+	pdsAccessKeyCredentials,
+	pdsJwtCredentials,
+	pdsSeedFileId,
+} from '../emulator/pds';
+import type { Emulator } from '../emulator/server';
+import { startEmulator } from '../emulator/server';
+import { readBinary, runNode } from '../helpers/inProcess';
+
+let emulator: Emulator;
+beforeAll(async () => {
+	emulator = await startEmulator();
+});
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.reset());
+
+const drive = PDS_USER_DRIVE_ID;
+const fileId = (path: string) => pdsSeedFileId(drive, path);
+const bulk = (n: number) => fileId(`bulk/item-${String(n).padStart(3, '0')}.txt`);
+
+function run(
+	parameters: IDataObject,
+	items: IDataObject[],
+	extra: Partial<Parameters<typeof runNode>[0]> = {},
+) {
+	return runNode({
+		nodeType: new AlibabaPds(),
+		parameters: { authentication: 'jwtApp', ...parameters } as never,
+		items,
+		credentialTypes: [new AlibabaPdsJwtAppApi(), new AlibabaPdsAccessKeyApi()],
+		credentials: { alibabaPdsJwtAppApi: { data: pdsJwtCredentials(emulator.url) } },
+		...extra,
+	});
+}
+
+const fileGet = { resource: 'file', operation: 'get', driveId: drive, fileId: '={{ $json.id }}' };
+
+describe('File', () => {
+	it('gets 250 files in 3 batch calls, one output per item, paired', async () => {
+		// 120 seeded bulk files and 130 ids that do not exist
+		const items = Array.from({ length: 250 }, (_, i) => ({ id: i < PDS_BULK_FILE_COUNT ? bulk(i + 1) : `missing-${i}` }));
+		const result = await run(fileGet, items, { onError: 'continueRegularOutput' });
+		expect(emulator.countRequests('/v2/batch')).toBe(3);
+		expect(getPdsState().counters.batchChildren).toBe(250);
+		expect(result.main).toHaveLength(250);
+		result.main.forEach((item, i) => expect(item.pairedItem).toEqual({ item: i }));
+		expect(result.main[0].json).toMatchObject({ id: bulk(1), file_id: bulk(1), name: 'item-001.txt', drive_id: drive });
+		expect(result.main[200].json).toMatchObject({ code: 'NotFound.File', id: 'missing-200', status: 404 });
+		expect(String(result.main[200].json.error)).toContain('NotFound.File');
+	});
+
+	it('routes failed children to the error output while the others succeed', async () => {
+		const items = [{ id: bulk(1) }, { id: 'nope' }, { id: bulk(2) }];
+		const result = await run(fileGet, items, { onError: 'continueErrorOutput' });
+		expect(result.main.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(result.errorOutput).toHaveLength(1);
+		expect(result.errorOutput[0].json).toMatchObject({ id: 'nope' });
+		expect(String(result.errorOutput[0].json.error)).toContain('NotFound.File');
+	});
+
+	it('updates, tags and untags files (one batch call each)', async () => {
+		const update = await run(
+			{ resource: 'file', operation: 'update', driveId: drive, fileId: '={{ $json.id }}', updateFields: { description: 'checked', starred: true, labels: 'a, b' } },
+			[{ id: bulk(3) }, { id: bulk(4) }],
+		);
+		expect(update.error).toBeUndefined();
+		expect(update.main[0].json).toMatchObject({ id: bulk(3), description: 'checked', starred: true, labels: ['a', 'b'] });
+		const tag = await run(
+			{ resource: 'file', operation: 'addTags', driveId: drive, fileId: bulk(3), tags: { tag: [{ key: 'k', value: 'v' }] } },
+			[{}],
+		);
+		expect(tag.error).toBeUndefined();
+		const after = await run({ ...fileGet, fileId: bulk(3) }, [{}]);
+		expect(after.main[0].json.user_tags).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'k', value: 'v' })]));
+		const untag = await run({ resource: 'file', operation: 'removeTags', driveId: drive, fileId: bulk(3), keys: 'k' }, [{}]);
+		expect(untag.error).toBeUndefined();
+		expect(emulator.countRequests('/v2/batch')).toBe(4);
+	});
+
+	it('moves a file to the recycle bin and restores it', async () => {
+		const trash = await run({ resource: 'file', operation: 'trash', driveId: drive, fileId: bulk(5) }, [{}]);
+		expect(trash.error).toBeUndefined();
+		const gone = await run({ ...fileGet, fileId: bulk(5) }, [{}], { onError: 'continueRegularOutput' });
+		expect(gone.main[0].json.trashed ?? gone.main[0].json.error).toBeTruthy();
+		const restore = await run({ resource: 'file', operation: 'restore', driveId: drive, fileId: bulk(5) }, [{}]);
+		expect(restore.error).toBeUndefined();
+	});
+
+	it('copies a folder as an async task and waits for its completion', async () => {
+		getPdsState().setAsyncTaskDurationMs(1200);
+		const result = await run(
+			{
+				resource: 'file',
+				operation: 'copy',
+				driveId: drive,
+				fileId: fileId('Documents/'),
+				toParentFileId: fileId('Photos/'),
+				options: { waitForCompletion: true, waitTimeout: 30 },
+			},
+			[{}],
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.main[0].json).toMatchObject({ async_task_state: 'Succeed' });
+		expect(String(result.main[0].json.async_task_id)).not.toBe('');
+		expect(emulator.countRequests('/v2/batch')).toBeGreaterThanOrEqual(2);
+	});
+
+	it('gets a download URL and downloads the file into binary', async () => {
+		const result = await run(
+			{ resource: 'file', operation: 'getDownloadUrl', driveId: drive, fileId: fileId('readme.md'), options: { download: true } },
+			[{}],
+		);
+		expect(result.error).toBeUndefined();
+		expect(String(result.main[0].json.url)).toContain('/__files/pds/');
+		expect((await readBinary(result.main[0], 'data')).length).toBeGreaterThan(0);
+	});
+
+	it('searches a drive', async () => {
+		const result = await run({ resource: 'file', operation: 'search', driveId: drive, query: 'name match "item-00"', limit: 20 }, [{}]);
+		expect(result.error).toBeUndefined();
+		expect(Array.isArray(result.main[0].json.items)).toBe(true);
+		expect((result.main[0].json.items as IDataObject[]).length).toBeGreaterThan(0);
+	});
+
+	it('signs with an AccessKey (acs HMAC-SHA1)', async () => {
+		const result = await run({ ...fileGet, authentication: 'accessKey', fileId: bulk(7) }, [{}], {
+			credentials: { alibabaPdsAccessKeyApi: { data: pdsAccessKeyCredentials(emulator.url) } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.main[0].json.file_id).toBe(bulk(7));
+	});
+
+	it('validates required fields per item before sending', async () => {
+		const result = await run({ ...fileGet, fileId: '={{ $json.id }}' }, [{ id: bulk(1) }, { id: '' }]);
+		expect(result.error?.message).toContain('File ID');
+		expect(result.error?.description).toContain('Item 1');
+		expect(emulator.countRequests('/v2/batch')).toBe(0);
+	});
+});
+
+describe('Share Link, Drive, User, Custom Batch, tokens', () => {
+	it('creates a share link, gets a share token for it and cancels it', async () => {
+		const created = await run(
+			{ resource: 'shareLink', operation: 'create', driveId: drive, fileIds: fileId('readme.md'), options: { shareName: 'readme', sharePwd: 'abcd' } },
+			[{}],
+		);
+		expect(created.error).toBeUndefined();
+		const shareId = String(created.main[0].json.share_id);
+		expect(created.main[0].json.id).toBe(shareId);
+		const token = await run({ resource: 'shareLink', operation: 'getShareToken', shareId, sharePwd: 'abcd' }, [{}]);
+		expect(token.error).toBeUndefined();
+		expect(token.main[0].json.share_token).toBeTruthy();
+		const cancel = await run({ resource: 'shareLink', operation: 'cancel', shareId }, [{}]);
+		expect(cancel.error).toBeUndefined();
+	});
+
+	it('gets a drive and a user; unknown ids are per-item errors', async () => {
+		const result = await run({ resource: 'drive', operation: 'get', objectId: '={{ $json.id }}' }, [{ id: drive }, { id: 'x' }], {
+			onError: 'continueRegularOutput',
+		});
+		expect(result.main[0].json).toMatchObject({ id: drive, drive_id: drive });
+		expect(result.main[1].json.error).toBeDefined();
+	});
+
+	it('sends any allowed child url with a custom body, grouping by resource family', async () => {
+		const items = [
+			{ url: '/file/get', body: { drive_id: drive, file_id: bulk(9) } },
+			{ url: '/drive/get', body: { drive_id: drive } },
+			{ url: '/file/get', body: { drive_id: drive, file_id: bulk(10) } },
+		];
+		const result = await run(
+			{ resource: 'customBatch', operation: 'send', childUrl: '={{ $json.url }}', childBody: '={{ JSON.stringify($json.body) }}' },
+			items,
+		);
+		expect(result.error).toBeUndefined();
+		expect(emulator.countRequests('/v2/batch')).toBe(2);
+		expect(result.main.map((i) => [i.json.id, i.pairedItem])).toEqual([
+			[bulk(9), { item: 0 }],
+			[drive, { item: 1 }],
+			[bulk(10), { item: 2 }],
+		]);
+	});
+
+	it('rejects a child url the batch API does not accept', async () => {
+		const result = await run({ resource: 'customBatch', operation: 'send', childUrl: '/file/create', childBody: '{}' }, [{}]);
+		expect(result.error?.message).toContain('Child URL');
+	});
+
+	it('re-authenticates once when the token expires mid-run, then retries', async () => {
+		const first = await run({ ...fileGet, fileId: bulk(1) }, [{}]);
+		expect(first.error).toBeUndefined();
+		const before = getPdsState().tokensIssued;
+		emulator.expireTokens();
+		const second = await run({ ...fileGet, fileId: bulk(2) }, [{}], { credentialStore: first.credentialStore });
+		expect(second.error).toBeUndefined();
+		expect(getPdsState().tokensIssued - before).toBe(1);
+		expect(second.credentialStore.preAuthCount('alibabaPdsJwtAppApi', { forced: true })).toBe(1);
+	});
+
+	it('retries a 503 on the batch call', async () => {
+		emulator.addFault({ pathContains: '/v2/batch', kind: 'status', status: 503, times: 2 });
+		const result = await run({ ...fileGet, fileId: bulk(1) }, [{}]);
+		expect(result.error).toBeUndefined();
+		expect(emulator.countRequests('/v2/batch')).toBe(3);
+	});
+});
