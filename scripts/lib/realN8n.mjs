@@ -269,7 +269,7 @@ function deepCheck(dir, version) {
 	const res = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
 	if (res.status === 0) return { ok: true };
 	const reason = (res.stderr || res.error?.message || `exit ${res.status}`).trim();
-	return { ok: false, reason: reason.split('\n').filter((l) => /Error|missing|says/.test(l)).slice(0, 3).join(' | ') || reason.slice(0, 300) };
+	return { ok: false, reason: reason.split('\n').filter((l) => /^\w*Error\b/.test(l)).slice(0, 3).join(' | ') || reason.slice(0, 300) };
 }
 
 /** Fast path: the marker we write after a verified install, and the bin answering the version. */
@@ -317,7 +317,11 @@ function foreignInstallRunning(dir) {
 	}
 	if (Date.now() - stat.mtimeMs > 3 * 60_000) return false;
 	const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-	return !/^exit -?\d+/.test(lines[lines.length - 1] ?? '');
+	if (/^exit -?\d+/.test(lines[lines.length - 1] ?? '')) return false;
+	// Our own header names the installing process: a dead one means an interrupted install, not a running one.
+	const ours = /^# .* \(pid (\d+) on (.+)\)$/.exec(lines[0] ?? '');
+	if (ours && ours[2] === os.hostname() && !pidAlive(Number(ours[1]))) return false;
+	return true;
 }
 
 async function acquireLock(dir, { lockWaitMs, staleMs }) {
@@ -368,7 +372,7 @@ async function acquireLock(dir, { lockWaitMs, staleMs }) {
 
 async function npmInstall(dir, version, installTimeoutMs) {
 	const logFile = path.join(dir, INSTALL_LOG);
-	fs.writeFileSync(logFile, `# ${new Date().toISOString()} npm install n8n@${version} (pid ${process.pid})\n`);
+	fs.writeFileSync(logFile, `# ${new Date().toISOString()} npm install n8n@${version} (pid ${process.pid} on ${os.hostname()})\n`);
 	const append = (chunk) => fs.appendFileSync(logFile, chunk);
 	// Drop what a parent `npm run` exports about the *project* (local prefix, package fields, lifecycle).
 	const env = { ...process.env };

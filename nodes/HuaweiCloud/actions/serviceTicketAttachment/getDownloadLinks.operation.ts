@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (!found) {
 				return {
 					failure: {
-						message: `Attachment ${payload.accessoryId} was not returned: it does not exist or is not accessible`,
+						message: "not returned by OSM: it does not exist or is not accessible",
 						context: { accessory_id: payload.accessoryId },
 					},
 				};

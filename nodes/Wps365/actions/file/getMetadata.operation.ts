@@ -130,7 +130,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (!item) {
 				return {
 					failure: {
-						message: `File ${payload.fileId} was not returned: not found or no permission`,
+						message: "not returned by WPS: not found or no permission",
 						context: { file_id: payload.fileId },
 					},
 				};
