@@ -57,6 +57,8 @@ export interface Emulator {
 
 export interface ActiveFault extends FaultRule {
 	remaining: number;
+	/** Matching requests still to let through before the rule applies. */
+	skip: number;
 }
 
 export const CONTROL_PREFIX = '/__emulator/';
@@ -162,6 +164,8 @@ export function normalizeFault(input: unknown): ActiveFault {
 	if (rule.method !== undefined && typeof rule.method !== 'string') {
 		throw new Error('method must be a string');
 	}
+	const skip = rule.afterRequests ?? 0;
+	if (!Number.isInteger(skip) || skip < 0) throw new Error('afterRequests must be an integer >= 0');
 	return {
 		...rule,
 		pathContains: rule.pathContains,
@@ -170,6 +174,7 @@ export function normalizeFault(input: unknown): ActiveFault {
 		method: rule.method?.toUpperCase(),
 		times,
 		remaining: times,
+		skip,
 	};
 }
 
@@ -264,6 +269,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			(f) => f.remaining > 0 && path.includes(f.pathContains) && (!f.method || f.method === method),
 		);
 		if (!fault) return undefined;
+		if (fault.skip > 0) {
+			fault.skip--;
+			return undefined;
+		}
 		fault.remaining--;
 		faults = faults.filter((f) => f.remaining > 0);
 		return fault;

@@ -45,6 +45,9 @@ export interface FaultRule {
 	delayMs?: number;
 	/** How many matching requests the rule affects (default 1). */
 	times?: number;
+	/** Matching requests to let through untouched before the rule applies (default 0), e.g. to
+	 * expire tokens in the middle of a run. */
+	afterRequests?: number;
 	/** Optional HTTP method the request must have as well (any method when absent). */
 	method?: string;
 }

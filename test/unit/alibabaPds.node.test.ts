@@ -7,6 +7,8 @@ import { AlibabaPds } from '../../nodes/AlibabaPds/AlibabaPds.node';
 import {
 	getPdsState,
 	PDS_BULK_FILE_COUNT,
+	PDS_GROUP_ID,
+	PDS_USER_ID,
 	PDS_USER_DRIVE_ID,
 	pdsAccessKeyCredentials,
 	pdsJwtCredentials,
@@ -147,6 +149,46 @@ describe('File', () => {
 	});
 });
 
+describe('the remaining operations, one batch call each', () => {
+	it('moves a file and deletes another permanently', async () => {
+		const moved = await run(
+			{ resource: 'file', operation: 'move', driveId: drive, fileId: bulk(11), toParentFileId: fileId('Documents/'), checkNameMode: 'refuse' },
+			[{}],
+		);
+		expect(moved.error).toBeUndefined();
+		const after = await run({ ...fileGet, fileId: bulk(11) }, [{}]);
+		expect(after.main[0].json.parent_file_id).toBe(fileId('Documents/'));
+		const deleted = await run({ resource: 'file', operation: 'delete', driveId: drive, fileId: bulk(12) }, [{}]);
+		expect(deleted.error).toBeUndefined();
+		const gone = await run({ ...fileGet, fileId: bulk(12) }, [{}], { onError: 'continueRegularOutput' });
+		expect(gone.main[0].json.code).toBe('NotFound.File');
+	});
+
+	it('gets, updates and lists share links', async () => {
+		const created = await run({ resource: 'shareLink', operation: 'create', driveId: drive, fileIds: `${bulk(13)}, ${bulk(14)}` }, [{}]);
+		const shareId = String(created.main[0].json.share_id);
+		const updated = await run({ resource: 'shareLink', operation: 'update', shareId, updateFields: { shareName: 'renamed', description: 'd' } }, [{}]);
+		expect(updated.error).toBeUndefined();
+		const got = await run({ resource: 'shareLink', operation: 'get', shareId }, [{}]);
+		expect(got.main[0].json).toMatchObject({ id: shareId, share_name: 'renamed' });
+		const listed = await run({ resource: 'shareLink', operation: 'list', creator: '', limit: 10 }, [{}]);
+		expect(listed.error).toBeUndefined();
+		expect(JSON.stringify(listed.main[0].json)).toContain(shareId);
+	});
+
+	it('gets a user, a group and an async task', async () => {
+		const user = await run({ resource: 'user', operation: 'get', objectId: PDS_USER_ID }, [{}]);
+		expect(user.main[0].json).toMatchObject({ id: PDS_USER_ID, user_id: PDS_USER_ID });
+		const group = await run({ resource: 'group', operation: 'get', objectId: PDS_GROUP_ID }, [{}]);
+		expect(group.main[0].json).toMatchObject({ id: PDS_GROUP_ID });
+		const trash = await run({ resource: 'file', operation: 'trash', driveId: drive, fileId: fileId('Photos/') }, [{}]);
+		const taskId = String(trash.main[0].json.async_task_id ?? '');
+		expect(taskId).not.toBe('');
+		const task = await run({ resource: 'asyncTask', operation: 'get', objectId: taskId }, [{}]);
+		expect(task.main[0].json).toMatchObject({ id: taskId, state: expect.stringMatching(/Running|Succeed/) });
+	});
+});
+
 describe('Share Link, Drive, User, Custom Batch, tokens', () => {
 	it('creates a share link, gets a share token for it and cancels it', async () => {
 		const created = await run(
@@ -204,6 +246,17 @@ describe('Share Link, Drive, User, Custom Batch, tokens', () => {
 		expect(second.error).toBeUndefined();
 		expect(getPdsState().tokensIssued - before).toBe(1);
 		expect(second.credentialStore.preAuthCount('alibabaPdsJwtAppApi', { forced: true })).toBe(1);
+	});
+
+	it('renews the token once when it expires in the middle of a run', async () => {
+		// the second of three batch calls finds every token expired
+		emulator.addFault({ pathContains: '/v2/batch', kind: 'expireTokens', afterRequests: 1, times: 1 });
+		const items = Array.from({ length: PDS_BULK_FILE_COUNT + 130 }, (_, i) => ({ id: i < PDS_BULK_FILE_COUNT ? bulk(i + 1) : bulk((i % 100) + 1) }));
+		const result = await run({ ...fileGet, options: { concurrency: 1 } }, items);
+		expect(result.error).toBeUndefined();
+		expect(result.main).toHaveLength(250);
+		expect(getPdsState().tokensIssued).toBe(2);
+		expect(result.credentialStore.preAuthCount('alibabaPdsJwtAppApi', { forced: true })).toBe(1);
 	});
 
 	it('retries a 503 on the batch call', async () => {

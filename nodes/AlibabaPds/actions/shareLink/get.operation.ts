@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { defineChildOperation, readString } from '../childOperation';
+import { shareIdField } from './shareLinkFields';
 
 export const { description, execute } = defineChildOperation({
 	resource: 'shareLink',
@@ -8,14 +9,7 @@ export const { description, execute } = defineChildOperation({
 	url: '/share_link/get',
 	idField: 'share_id',
 	properties: [
-		{
-			displayName: 'Share ID',
-			name: 'shareId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'ID of the share link',
-		},
+		shareIdField,
 	],
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => ({
 		share_id: readString(ctx, 'shareId', itemIndex, 'Share ID'),

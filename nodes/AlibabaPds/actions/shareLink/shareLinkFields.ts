@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requireValid } from '../../../shared/itemInput';
 
@@ -21,3 +21,13 @@ export function shareLinkFields(ctx: IExecuteFunctions, itemIndex: number, field
 	if (fields.description !== undefined && fields.description !== '') body.description = String(fields.description);
 	return body;
 }
+
+/** The share link every operation but Create and List works on. */
+export const shareIdField: INodeProperties = {
+	displayName: 'Share ID',
+	name: 'shareId',
+	type: 'string',
+	default: '',
+	required: true,
+	description: 'ID of the share link',
+};

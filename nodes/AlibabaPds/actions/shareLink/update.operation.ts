@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { defineChildOperation, readString } from '../childOperation';
 import { requireValid } from '../../../shared/itemInput';
-import { shareLinkFields } from './shareLinkFields';
+import { shareIdField, shareLinkFields } from './shareLinkFields';
 
 export const { description, execute } = defineChildOperation({
 	resource: 'shareLink',
@@ -10,14 +10,7 @@ export const { description, execute } = defineChildOperation({
 	url: '/share_link/update',
 	idField: 'share_id',
 	properties: [
-		{
-			displayName: 'Share ID',
-			name: 'shareId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'ID of the share link',
-		},
+		shareIdField,
 		{
 			displayName: 'Update Fields',
 			name: 'updateFields',
