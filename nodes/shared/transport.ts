@@ -147,6 +147,25 @@ function toServiceCallError(
 	});
 }
 
+/** 401 renewals in flight, per execution and credential type. */
+const renewals = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs 401 renewals of one credential one after another. When parallel requests all meet an
+ * expired token, the first one makes n8n fetch a new token (and save it); the others then send
+ * with the saved token instead of each fetching their own.
+ */
+async function oneRenewalAtATime<T>(key: string, renew: () => Promise<T>): Promise<T> {
+	const previous = renewals.get(key) ?? Promise.resolve();
+	const current = previous.catch(() => undefined).then(renew);
+	renewals.set(key, current);
+	try {
+		return await current;
+	} finally {
+		if (renewals.get(key) === current) renewals.delete(key);
+	}
+}
+
 /**
  * Sends one request, retrying rate limits (429), temporary unavailability (502/503/504) and
  * dropped connections with exponential backoff, honouring `Retry-After`.
@@ -188,7 +207,8 @@ export async function sendWithRetry<T = unknown>(
 			if (status < 400) return { statusCode: status, headers: response.headers ?? {}, body: response.body };
 			if (status === 401 && request.refreshTokenOn401) {
 				try {
-					const renewed = await send(false);
+					const key = `${ctx.getExecutionId()}\n${request.credentialType}`;
+					const renewed = await oneRenewalAtATime(key, async () => await send(false));
 					return { statusCode: renewed.statusCode, headers: renewed.headers ?? {}, body: renewed.body };
 				} catch (error) {
 					throw toServiceCallError(ctx, thrownFacts(error), readServiceError, attempt + 2);

@@ -259,6 +259,17 @@ describe('Share Link, Drive, User, Custom Batch, tokens', () => {
 		expect(result.credentialStore.preAuthCount('alibabaPdsJwtAppApi', { forced: true })).toBe(1);
 	});
 
+	it('renews the token once when parallel requests all find it expired', async () => {
+		// 5 batch calls: the first runs alone (it fetches the token), the other 4 run together and
+		// all meet the expired token
+		emulator.addFault({ pathContains: '/v2/batch', kind: 'expireTokens', afterRequests: 1, times: 1 });
+		const items = Array.from({ length: 500 }, (_, i) => ({ id: bulk((i % PDS_BULK_FILE_COUNT) + 1) }));
+		const result = await run({ ...fileGet, options: { concurrency: 4 } }, items);
+		expect(result.error).toBeUndefined();
+		expect(result.main).toHaveLength(500);
+		expect(getPdsState().tokensIssued).toBe(2);
+	});
+
 	it('retries a 503 on the batch call', async () => {
 		emulator.addFault({ pathContains: '/v2/batch', kind: 'status', status: 503, times: 2 });
 		const result = await run({ ...fileGet, fileId: bulk(1) }, [{}]);
