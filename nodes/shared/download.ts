@@ -2,6 +2,7 @@ import type { IBinaryKeyData, IExecuteFunctions, INodeProperties } from 'n8n-wor
 
 import type { OutputData, UnitOutcome } from './batchEngine';
 import { isFailure, runWithConcurrency, toUnitFailure } from './batchEngine';
+import type { BatchSettings } from './batchOptions';
 import type { RetryPolicy, ServiceErrorReader } from './transport';
 import { sendWithRetry } from './transport';
 
@@ -79,4 +80,26 @@ export function downloadOptions(what: string): INodeProperties[] {
 			displayOptions: { show: { download: [true] } },
 		},
 	];
+}
+
+/**
+ * Runs the downloads when the operation's "Download Files" option is on, into the binary
+ * property the user named (default `data`).
+ */
+export async function downloadFilesIfRequested(
+	ctx: IExecuteFunctions,
+	outcomes: Array<UnitOutcome | undefined>,
+	fields: { linkField: string; fileNameField: string },
+	settings: BatchSettings,
+	readServiceError: ServiceErrorReader,
+): Promise<void> {
+	const options = ctx.getNodeParameter('options', 0, {}) as { download?: boolean; binaryPropertyName?: string };
+	if (!options.download) return;
+	await downloadLinkedFiles(ctx, outcomes, {
+		...fields,
+		binaryProperty: options.binaryPropertyName || 'data',
+		concurrency: settings.concurrency,
+		retry: settings.retry,
+		readServiceError,
+	});
 }

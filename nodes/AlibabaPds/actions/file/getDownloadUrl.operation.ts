@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
-import { downloadLinkedFiles, downloadOptions } from '../../../shared/download';
+import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { readPdsError } from '../../transport';
 import { requireValid } from '../../../shared/itemInput';
 
@@ -39,16 +39,12 @@ export const { description, execute } = defineChildOperation({
 			...(fileName ? { file_name: fileName } : {}),
 		};
 	},
-	afterBatch: async (ctx, plan, settings) => {
-		const options = ctx.getNodeParameter('options', 0, {}) as { download?: boolean; binaryPropertyName?: string };
-		if (!options.download) return;
-		await downloadLinkedFiles(ctx, plan.outcomes, {
-			linkField: 'url',
-			fileNameField: 'file_name',
-			binaryProperty: options.binaryPropertyName || 'data',
-			concurrency: settings.concurrency,
-			retry: settings.retry,
-			readServiceError: readPdsError,
-		});
-	},
+	afterBatch: async (ctx, plan, settings) =>
+		await downloadFilesIfRequested(
+			ctx,
+			plan.outcomes,
+			{ linkField: 'url', fileNameField: 'file_name' },
+			settings,
+			readPdsError,
+		),
 });

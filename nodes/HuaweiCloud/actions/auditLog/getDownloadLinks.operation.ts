@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, OutputData, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
-import { downloadLinkedFiles, downloadOptions } from '../../../shared/download';
+import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { requireValid } from '../../../shared/itemInput';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
@@ -118,8 +118,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const settings = readBatchSettings(this, 1);
 	const timeZone = this.getTimezone();
 	const options = this.getNodeParameter('options', 0, {}) as {
-		download?: boolean;
-		binaryPropertyName?: string;
 		language?: string;
 		pageSize?: number;
 	};
@@ -177,16 +175,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	};
 
 	await executePlan(plan, { batchSize: 1, concurrency: settings.concurrency, sendChunk: listFiles });
-	if (options.download) {
-		await downloadLinkedFiles(this, plan.outcomes, {
-			linkField: 'download_link',
-			fileNameField: 'name',
-			binaryProperty: options.binaryPropertyName || 'data',
-			concurrency: settings.concurrency,
-			retry: settings.retry,
-			readServiceError: readHuaweiError,
-		});
-	}
+	await downloadFilesIfRequested(
+		this,
+		plan.outcomes,
+		{ linkField: 'download_link', fileNameField: 'name' },
+		settings,
+		readHuaweiError,
+	);
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `listing of instance "${u.payload?.instanceId ?? '?'}"`,
 		nouns: 'listings',

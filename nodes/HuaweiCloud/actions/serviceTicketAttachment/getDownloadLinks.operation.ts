@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
-import { downloadLinkedFiles, downloadOptions } from '../../../shared/download';
+import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { ServiceCallError } from '../../../shared/transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
@@ -70,8 +70,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const items = this.getInputData();
 	const settings = readBatchSettings(this, OSM_MAX_IDS);
 	const options = this.getNodeParameter('options', 0, {}) as {
-		download?: boolean;
-		binaryPropertyName?: string;
 		language?: string;
 	};
 
@@ -125,16 +123,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		dedupeKey: (u) => `${u.groupId}\n${u.accessoryId}`,
 		sendChunk,
 	});
-	if (options.download) {
-		await downloadLinkedFiles(this, plan.outcomes, {
-			linkField: 'accessory_url',
-			fileNameField: 'accessory_name',
-			binaryProperty: options.binaryPropertyName || 'data',
-			concurrency: settings.concurrency,
-			retry: settings.retry,
-			readServiceError: readHuaweiError,
-		});
-	}
+	await downloadFilesIfRequested(
+		this,
+		plan.outcomes,
+		{ linkField: 'accessory_url', fileNameField: 'accessory_name' },
+		settings,
+		readHuaweiError,
+	);
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `attachment "${u.payload?.accessoryId ?? '?'}"`,
 		nouns: 'attachments',
