@@ -47,6 +47,13 @@ export interface ChunkSettings<P> {
 	dedupeKey?: (payload: P) => string;
 	/** Sends one chunk; returns one outcome per unit, aligned with the chunk. */
 	sendChunk: (chunk: Array<BatchUnit<P>>) => Promise<UnitOutcome[]>;
+	/**
+	 * Run the first chunk alone before the others start (default true): only needed when the
+	 * credential has no access token yet, so that one request fetches it (preAuthentication)
+	 * instead of every parallel request fetching its own. With a stored token, or a signature
+	 * credential that has none, it costs one round trip (a whole listing for TaurusDB) for nothing.
+	 */
+	firstAlone?: boolean;
 }
 
 export function isFailure(outcome: UnitOutcome): outcome is { failure: UnitFailure } {
@@ -139,23 +146,28 @@ function chunkPending<P>(
 }
 
 /**
- * Runs tasks with at most `limit` in flight. The first task runs alone: it obtains the access
- * token (preAuthentication) once, instead of every parallel request racing to fetch its own.
+ * Runs tasks with at most `limit` in flight. With `firstAlone` the first task runs alone: it
+ * obtains the access token (preAuthentication) once, instead of every parallel request racing
+ * to fetch its own.
  */
 export async function runWithConcurrency(
 	tasks: Array<() => Promise<void>>,
 	limit: number,
+	firstAlone = true,
 ): Promise<void> {
 	if (tasks.length === 0) return;
-	await tasks[0]();
-	let next = 1;
+	let next = 0;
+	if (firstAlone) {
+		await tasks[0]();
+		next = 1;
+	}
 	const worker = async () => {
 		while (next < tasks.length) {
 			const task = tasks[next++];
 			await task();
 		}
 	};
-	const workers = Math.max(1, Math.min(Math.floor(limit), tasks.length - 1));
+	const workers = Math.max(1, Math.min(Math.floor(limit), tasks.length - next));
 	await Promise.all(Array.from({ length: workers }, worker));
 }
 
@@ -177,7 +189,7 @@ export async function executePlan<P>(plan: WorkPlan<P>, settings: ChunkSettings<
 			};
 		});
 	});
-	await runWithConcurrency(tasks, settings.concurrency);
+	await runWithConcurrency(tasks, settings.concurrency, settings.firstAlone ?? true);
 	for (const [follower, leader] of followers) plan.outcomes[follower] = plan.outcomes[leader];
 }
 

@@ -5,7 +5,7 @@ import type { BatchUnit, UnitOutcome, WorkPlan } from '../../shared/batchEngine'
 import { emitOutcomes, executePlan, planUnits } from '../../shared/batchEngine';
 import type { BatchSettings } from '../../shared/batchOptions';
 import { batchingOptionFields, readBatchSettings } from '../../shared/batchOptions';
-import { requireValid } from '../../shared/itemInput';
+import { itemParameter, requireValid } from '../../shared/itemInput';
 import type { PdsTarget } from '../transport';
 import { pdsBatch, resolvePdsTarget } from '../transport';
 import { waitForAsyncTasks } from './asyncTasks';
@@ -114,6 +114,7 @@ export async function sendChildren(
 		concurrency: settings.concurrency,
 		groupKey: (unit) => unit.url.split('/')[1] ?? '',
 		sendChunk,
+		firstAlone: target.needsToken,
 	});
 }
 
@@ -176,7 +177,7 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 // Parameter readers shared by the operations
 
 export function readString(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string, required = true): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = String(itemParameter(ctx, name, itemIndex, '') ?? '').trim();
 	requireValid(ctx, !required || value !== '', itemIndex, label, 'is required');
 	return value;
 }

@@ -60,6 +60,8 @@ export interface PdsTarget {
 	credentialType: string;
 	endpoint: string;
 	refreshTokenOn401: boolean;
+	/** A JWT app credential without a stored access token: the first request fetches one. */
+	needsToken: boolean;
 }
 
 export async function resolvePdsTarget(ctx: IExecuteFunctions): Promise<PdsTarget> {
@@ -70,6 +72,7 @@ export async function resolvePdsTarget(ctx: IExecuteFunctions): Promise<PdsTarge
 		credentialType,
 		endpoint: pdsEndpoint(credentials).replace(/\/+$/, ''),
 		refreshTokenOn401: credentialType === PDS_CREDENTIAL_TYPES.jwtApp,
+		needsToken: credentialType === PDS_CREDENTIAL_TYPES.jwtApp && !String(credentials.accessToken ?? '').trim(),
 	};
 }
 

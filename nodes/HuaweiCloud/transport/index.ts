@@ -20,6 +20,8 @@ export interface HuaweiTarget {
 	refreshTokenOn401: boolean;
 	endpoint: string;
 	projectId: string;
+	/** An IAM token credential without a stored token: the first request fetches one. */
+	needsToken: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function resolveHuaweiTarget(
 		refreshTokenOn401: credentialType === HUAWEI_CREDENTIAL_TYPES.iamToken,
 		endpoint: (override || huaweiServiceEndpoint(service, String(credentials.region ?? ''))).replace(/\/+$/, ''),
 		projectId: String(credentials.projectId ?? '').trim(),
+		needsToken: credentialType === HUAWEI_CREDENTIAL_TYPES.iamToken && !String(credentials.token ?? '').trim(),
 	};
 }
 

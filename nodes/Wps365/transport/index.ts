@@ -23,6 +23,11 @@ export async function wpsApiBase(ctx: IExecuteFunctions): Promise<string> {
 	return wpsApiBaseUrl(await ctx.getCredentials(WPS_CREDENTIAL_TYPE));
 }
 
+/** The credential holds no app access token yet: the first request fetches one. */
+export async function wpsNeedsToken(ctx: IExecuteFunctions): Promise<boolean> {
+	return !String((await ctx.getCredentials(WPS_CREDENTIAL_TYPE)).accessToken ?? '').trim();
+}
+
 /** POSTs JSON to a v7 API path; a non-zero `code` in an HTTP 200 is an error too. */
 export async function wpsPost<T extends IDataObject>(
 	ctx: IExecuteFunctions,

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { itemParameter } from '../../../shared/itemInput';
 import { defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
 
 export const { description, execute } = defineChildOperation({
@@ -27,7 +28,7 @@ export const { description, execute } = defineChildOperation({
 		},
 	],
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => {
-		const options = ctx.getNodeParameter('options', itemIndex, {}) as { fields?: string; urlExpireSec?: number };
+		const options = itemParameter(ctx, 'options', itemIndex, {}) as { fields?: string; urlExpireSec?: number };
 		return {
 			...readDriveAndFile(ctx, itemIndex),
 			...(options.fields ? { fields: options.fields } : {}),

@@ -174,7 +174,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return [{ outputs }];
 	};
 
-	await executePlan(plan, { batchSize: 1, concurrency: settings.concurrency, sendChunk: listFiles });
+	await executePlan(plan, { batchSize: 1, concurrency: settings.concurrency, sendChunk: listFiles, firstAlone: target.needsToken });
 	await downloadFilesIfRequested(
 		this,
 		plan.outcomes,

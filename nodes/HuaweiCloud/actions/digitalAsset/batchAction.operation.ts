@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
-import { readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
+import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { huaweiRequest, resolveHuaweiTarget } from '../../transport';
 import { endpointOption } from '../common.descriptions';
 
@@ -96,11 +96,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const settings = readBatchSettings(this, METASTUDIO_MAX_IDS);
 
 	const plan = planUnits<AssetUnit>(this, items.length, (itemIndex) => {
-		const action = String(this.getNodeParameter('action', itemIndex));
+		const action = String(itemParameter(this, 'action', itemIndex, ''));
 		requireValid(this, ASSET_ACTIONS.some((a) => a.value === action), itemIndex, 'Action', `"${action}" is not one of ${ASSET_ACTIONS.map((a) => a.value).join(', ')}`);
 		const ids = readIdList(this, 'assetIds', itemIndex, 'Asset IDs');
 		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'Asset IDs');
-		const options = this.getNodeParameter('options', itemIndex, {}) as { params?: string; appUserId?: string };
+		const options = itemParameter(this, 'options', itemIndex, {}) as { params?: string; appUserId?: string };
 		const params = String(options.params ?? '');
 		const appUserId = String(options.appUserId ?? '').trim();
 		requireValid(this, params.length <= MAX_PARAMS_LENGTH, itemIndex, 'Operation Parameters', `longer than ${MAX_PARAMS_LENGTH} characters`);
@@ -162,6 +162,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		groupKey: (u) => `${u.action}\n${u.params}\n${u.appUserId}`,
 		dedupeKey: (u) => `${u.action}\n${u.params}\n${u.appUserId}\n${u.assetId}`,
 		sendChunk,
+		firstAlone: target.needsToken,
 	});
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `asset "${u.payload?.assetId ?? '?'}"`,

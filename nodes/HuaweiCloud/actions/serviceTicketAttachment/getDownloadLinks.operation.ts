@@ -5,7 +5,7 @@ import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
-import { readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
+import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { ServiceCallError } from '../../../shared/transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
 import { endpointOption, languageOption } from '../common.descriptions';
@@ -76,7 +76,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const plan = planUnits<AttachmentUnit>(this, items.length, (itemIndex) => {
 		const ids = readIdList(this, 'attachmentIds', itemIndex, 'Attachment IDs');
 		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'Attachment IDs');
-		const groupId = String(this.getNodeParameter('groupId', itemIndex, '')).trim();
+		const groupId = String(itemParameter(this, 'groupId', itemIndex, '')).trim();
 		requireValid(this, groupId.length <= MAX_GROUP_ID_LENGTH, itemIndex, 'Group ID', `longer than ${MAX_GROUP_ID_LENGTH} characters`);
 		return ids.map((accessoryId) => ({ accessoryId, groupId }));
 	});
@@ -122,6 +122,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		groupKey: (u) => u.groupId,
 		dedupeKey: (u) => `${u.groupId}\n${u.accessoryId}`,
 		sendChunk,
+		firstAlone: target.needsToken,
 	});
 	await downloadFilesIfRequested(
 		this,

@@ -5,7 +5,7 @@ import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
 import { readIdList, requireIdLengths } from '../../../shared/itemInput';
-import { wpsApiBase, wpsPost } from '../../transport';
+import { wpsApiBase, wpsNeedsToken, wpsPost } from '../../transport';
 
 /** batch_get_meta takes at most 1024 ids of at most 1024 characters (wps365.md 1.6). */
 export const WPS_MAX_IDS = 1024;
@@ -144,6 +144,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		concurrency: settings.concurrency,
 		dedupeKey: (u) => u.fileId,
 		sendChunk,
+		firstAlone: await wpsNeedsToken(this),
 	});
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `file "${u.payload?.fileId ?? '?'}"`,
