@@ -81,7 +81,10 @@ function lowerCaseHeaders(headers: IHttpRequestOptions['headers']): Record<strin
  */
 export function toWireRequest(options: IHttpRequestOptions): WireRequest {
 	const base = options.baseURL ? options.baseURL.replace(/\/+$/, '') : '';
-	const rawUrl = /^https?:\/\//i.test(options.url) ? options.url : base + options.url;
+	// n8n's legacy request helper (used by the HTTP Request node with a predefined credential)
+	// passes `uri` instead of `url`
+	const target = options.url ?? String((options as { uri?: unknown }).uri ?? '');
+	const rawUrl = /^https?:\/\//i.test(target) ? target : base + target;
 	const url = new URL(rawUrl);
 	const pairs: Array<[string, string]> = [];
 	for (const [k, v] of url.searchParams) pairs.push([k, v]);
@@ -131,6 +134,7 @@ export function toRequestOptions(
 	};
 	delete result.baseURL;
 	delete result.qs;
+	delete (result as { uri?: unknown }).uri;
 	if (wire.body !== '') result.body = wire.body;
 	else delete result.body;
 	return result;

@@ -142,3 +142,16 @@ describe('toWireRequest', () => {
 		expect(JSON.stringify(original)).toBe(snapshot);
 	});
 });
+
+describe('legacy request options', () => {
+	it('accepts `uri` (HTTP Request node with a predefined credential) and sends `url` only', () => {
+		const { toRequestOptions, toWireRequest } = require('../../credentials/common/wireRequest');
+		const legacy = { method: 'GET', uri: 'https://example.com/v1/x?b=2', qs: { a: '1 2' } } as never;
+		const wire = toWireRequest(legacy);
+		expect(wire.path).toBe('/v1/x');
+		expect(wire.queryString).toBe('a=1%202&b=2');
+		const out = toRequestOptions(legacy, wire) as Record<string, unknown>;
+		expect(out.url).toBe('https://example.com/v1/x?a=1%202&b=2');
+		expect(out.uri).toBeUndefined();
+	});
+});
