@@ -77,12 +77,14 @@ function downloadLinks(
 	// A file is in the window when it was written during it (first statement <= end and last
 	// modification >= start). A node id of another instance simply matches no file.
 	const linkExpires = formatBeijing(ctx.now().getTime() + LINK_LIFETIME_MS);
-	const files = taurusAuditFiles
-		.filter((f) => nodeId === undefined || f.nodeId === nodeId)
-		.filter((f) => f.startedAt <= end && f.updatedAt >= start)
-		.filter((f) => lastFileName === undefined || f.name > lastFileName)
-		.slice(0, limit)
-		.map((f) => ({
+	// taurusAuditFiles is sorted by name: jump past last_file_name, then collect one page
+	const page: typeof taurusAuditFiles = [];
+	for (let i = firstAfter(lastFileName); i < taurusAuditFiles.length && page.length < limit; i++) {
+		const f = taurusAuditFiles[i];
+		if (nodeId !== undefined && f.nodeId !== nodeId) continue;
+		if (f.startedAt <= end && f.updatedAt >= start) page.push(f);
+	}
+	const files = page.map((f) => ({
 			name: f.name,
 			size: f.sizeKb,
 			updated_time: formatBeijing(f.updatedAt),
@@ -90,6 +92,19 @@ function downloadLinks(
 			link_expired_time: linkExpires,
 		}));
 	return json(200, { files });
+}
+
+/** Index of the first file whose name sorts after `name` (binary search; 0 without a name). */
+function firstAfter(name: string | undefined): number {
+	if (name === undefined) return 0;
+	let low = 0;
+	let high = taurusAuditFiles.length;
+	while (low < high) {
+		const mid = (low + high) >>> 1;
+		if (taurusAuditFiles[mid].name <= name) low = mid + 1;
+		else high = mid;
+	}
+	return low;
 }
 
 export const taurusDbModule: RouteModule = {
