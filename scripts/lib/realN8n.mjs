@@ -138,17 +138,26 @@ function installExitHooks() {
  * Run a command in its own process group (so a timeout also kills n8n's task-runner child).
  * Resolves with { stdout, stderr, exitCode, signal, timedOut, ms }; never rejects on exit code.
  */
-function runProcess(command, args, { cwd, env, timeoutMs, onStdout, onStderr } = {}) {
+function runProcess(command, args, { cwd, env, timeoutMs, onStdout, onStderr, stdoutFile } = {}) {
 	installExitHooks();
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		// n8n prints the run data and then calls process.exit(): into a pipe, a large output is cut
+		// off; writes to a file are synchronous and complete, so n8n commands write there
+		const stdoutFd = stdoutFile ? fs.openSync(stdoutFile, 'w') : undefined;
+		const child = spawn(command, args, {
+			cwd,
+			env,
+			detached: true,
+			stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
+		});
+		if (stdoutFd !== undefined) fs.closeSync(stdoutFd);
 		const out = [];
 		const err = [];
 		let timedOut = false;
 		let killTimer;
 		if (child.pid) liveGroups.add(child.pid);
-		child.stdout.on('data', (chunk) => {
+		child.stdout?.on('data', (chunk) => {
 			out.push(chunk);
 			onStdout?.(chunk);
 		});
@@ -175,8 +184,13 @@ function runProcess(command, args, { cwd, env, timeoutMs, onStdout, onStderr } =
 			// Leftovers of the group (e.g. a task runner that outlived n8n) must not linger.
 			if (child.pid) killGroup(child.pid, 'SIGKILL');
 			liveGroups.delete(child.pid);
+			let stdout = Buffer.concat(out).toString('utf8');
+			if (stdoutFile) {
+				stdout = fs.readFileSync(stdoutFile, 'utf8');
+				fs.rmSync(stdoutFile, { force: true });
+			}
 			resolve({
-				stdout: Buffer.concat(out).toString('utf8'),
+				stdout,
 				stderr: Buffer.concat(err).toString('utf8'),
 				exitCode,
 				signal,
@@ -633,6 +647,7 @@ export async function createInstance({
 				cwd: userFolder,
 				env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port) },
 				timeoutMs: ms,
+				stdoutFile: path.join(userFolder, `stdout-${randomId(8)}.log`),
 			});
 			timings.push({ command: args[0], ms: res.ms });
 			if (res.timedOut || (!allowFailure && res.exitCode !== 0)) {
