@@ -217,6 +217,23 @@ export const driveAndFileFields: INodeProperties[] = [
 	},
 ];
 
+/** PDS `check_name_mode` values: what to do when a name is already taken. */
+export const CHECK_NAME_MODES = [
+	{ name: 'Ignore', value: 'ignore' },
+	{ name: 'Auto Rename', value: 'auto_rename' },
+	{ name: 'Refuse', value: 'refuse' },
+];
+
+/** Destination folder of Copy and Move. */
+export const toParentFolderField: INodeProperties = {
+	displayName: 'To Parent Folder ID',
+	name: 'toParentFileId',
+	type: 'string',
+	default: 'root',
+	required: true,
+	description: 'ID of the destination folder; root for the top of the drive',
+};
+
 export function readDriveAndFile(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return {
 		drive_id: readString(ctx, 'driveId', itemIndex, 'Drive ID'),

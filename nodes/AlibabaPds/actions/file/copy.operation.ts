@@ -1,6 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { defineChildOperation, driveAndFileFields, readDriveAndFile, readString } from '../childOperation';
+import {
+	defineChildOperation,
+	driveAndFileFields,
+	readDriveAndFile,
+	readString,
+	toParentFolderField,
+} from '../childOperation';
 
 export const { description, execute } = defineChildOperation({
 	resource: 'file',
@@ -9,14 +15,7 @@ export const { description, execute } = defineChildOperation({
 	idField: 'file_id', asyncTask: true,
 	properties: [
 		...driveAndFileFields,
-		{
-			displayName: 'To Parent Folder ID',
-			name: 'toParentFileId',
-			type: 'string',
-			default: 'root',
-			required: true,
-			description: 'ID of the destination folder; root for the top of the drive',
-		},
+		toParentFolderField,
 		{
 			displayName: 'To Drive ID',
 			name: 'toDriveId',

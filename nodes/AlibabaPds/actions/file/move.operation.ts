@@ -1,6 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { defineChildOperation, driveAndFileFields, readDriveAndFile, readString } from '../childOperation';
+import {
+	defineChildOperation,
+	driveAndFileFields,
+	readDriveAndFile,
+	readString,
+	toParentFolderField,
+	CHECK_NAME_MODES,
+} from '../childOperation';
 
 export const { description, execute } = defineChildOperation({
 	resource: 'file',
@@ -9,23 +16,12 @@ export const { description, execute } = defineChildOperation({
 	idField: 'file_id',
 	properties: [
 		...driveAndFileFields,
-		{
-			displayName: 'To Parent Folder ID',
-			name: 'toParentFileId',
-			type: 'string',
-			default: 'root',
-			required: true,
-			description: 'ID of the destination folder; root for the top of the drive',
-		},
+		toParentFolderField,
 		{
 			displayName: 'Check Name Mode',
 			name: 'checkNameMode',
 			type: 'options',
-			options: [
-				{ name: 'Ignore', value: 'ignore' },
-				{ name: 'Auto Rename', value: 'auto_rename' },
-				{ name: 'Refuse', value: 'refuse' },
-			],
+			options: CHECK_NAME_MODES,
 			default: 'ignore',
 			description: 'What to do when the name is taken in the destination',
 		},

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
+import { CHECK_NAME_MODES, defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
 import { requireValid } from '../../../shared/itemInput';
 
 export const { description, execute } = defineChildOperation({
@@ -21,11 +21,7 @@ export const { description, execute } = defineChildOperation({
 					displayName: 'Check Name Mode',
 					name: 'check_name_mode',
 					type: 'options',
-					options: [
-						{ name: 'Ignore', value: 'ignore' },
-						{ name: 'Auto Rename', value: 'auto_rename' },
-						{ name: 'Refuse', value: 'refuse' },
-					],
+					options: CHECK_NAME_MODES,
 					default: 'ignore',
 					description: 'What to do when the new name is taken',
 				},
