@@ -318,3 +318,28 @@ it('has fixtures for the ids the tests use', () => {
 	expect(metaStudioAssets.find((a) => a.id === 'asset-0004')?.status).toBe('UNACTIVE');
 	expect(metaStudioAssets.find((a) => a.id === 'asset-0001')?.status).toBe('ACTIVE');
 });
+
+describe('credential tests (the Test button)', () => {
+	it('IAM: logs in and lists projects; a wrong password is reported', async () => {
+		const { testCredential } = await import('../helpers/inProcess');
+		const ok = await testCredential(new HuaweiCloudIamApi(), { ...huaweiIamCredentials(emulator.url), token: '' });
+		expect(ok.status).toBe('OK');
+		const wrong = await testCredential(new HuaweiCloudIamApi(), {
+			...huaweiIamCredentials(emulator.url),
+			password: ['not', 'it'].join('-'),
+			token: '',
+		});
+		expect(wrong.status).toBe('Error');
+	});
+
+	it('AK/SK: a signed request to IAM; a wrong secret is reported', async () => {
+		const { testCredential } = await import('../helpers/inProcess');
+		const ok = await testCredential(new HuaweiCloudAkSkApi(), huaweiAkSkCredentials(emulator.url));
+		expect(ok.status).toBe('OK');
+		const wrong = await testCredential(new HuaweiCloudAkSkApi(), {
+			...huaweiAkSkCredentials(emulator.url),
+			secretAccessKey: ['not', 'the', 'secret'].join('-'),
+		});
+		expect(wrong.status).toBe('Error');
+	});
+});
