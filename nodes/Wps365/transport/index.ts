@@ -18,14 +18,20 @@ export function readWpsError(_status: number, body: unknown, headers: IDataObjec
 	};
 }
 
-/** The API base (domain plus gateway prefix) the credential points at. */
-export async function wpsApiBase(ctx: IExecuteFunctions): Promise<string> {
-	return wpsApiBaseUrl(await ctx.getCredentials(WPS_CREDENTIAL_TYPE));
+/** Where the node calls WPS, read from the credential once per run. */
+export interface WpsTarget {
+	/** Domain plus gateway prefix, e.g. `https://wps.example.com/openapi`. */
+	apiBase: string;
+	/** No app access token is stored yet: the first request fetches one. */
+	needsToken: boolean;
 }
 
-/** The credential holds no app access token yet: the first request fetches one. */
-export async function wpsNeedsToken(ctx: IExecuteFunctions): Promise<boolean> {
-	return !String((await ctx.getCredentials(WPS_CREDENTIAL_TYPE)).accessToken ?? '').trim();
+export async function resolveWpsTarget(ctx: IExecuteFunctions): Promise<WpsTarget> {
+	const credentials = await ctx.getCredentials(WPS_CREDENTIAL_TYPE);
+	return {
+		apiBase: wpsApiBaseUrl(credentials),
+		needsToken: !String(credentials.accessToken ?? '').trim(),
+	};
 }
 
 /** POSTs JSON to a v7 API path; a non-zero `code` in an HTTP 200 is an error too. */

@@ -5,7 +5,7 @@ import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
 import { readIdList, requireIdLengths } from '../../../shared/itemInput';
-import { wpsApiBase, wpsNeedsToken, wpsPost } from '../../transport';
+import { resolveWpsTarget, wpsPost } from '../../transport';
 
 /** batch_get_meta takes at most 1024 ids of at most 1024 characters (wps365.md 1.6). */
 export const WPS_MAX_IDS = 1024;
@@ -112,13 +112,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'File IDs');
 		return ids.map((fileId) => ({ fileId }));
 	});
-	const apiBase = await wpsApiBase(this);
+	const target = await resolveWpsTarget(this);
 	const headers: IDataObject = options.idType ? { 'X-Kso-Id-Type': options.idType } : {};
 
 	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
 		const response = await wpsPost<BatchGetMetaResponse>(
 			this,
-			apiBase,
+			target.apiBase,
 			PATH,
 			{ file_ids: chunk.map((u) => u.payload.fileId) },
 			headers,
@@ -144,7 +144,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		concurrency: settings.concurrency,
 		dedupeKey: (u) => u.fileId,
 		sendChunk,
-		firstAlone: await wpsNeedsToken(this),
+		firstAlone: target.needsToken,
 	});
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `file "${u.payload?.fileId ?? '?'}"`,
