@@ -11,7 +11,7 @@ export const MAX_CONCURRENCY = 16;
  * carry; users may only lower it (e.g. to stay under a gateway's body size limit). Operations
  * that send one unit per request (apiMaximum 1) get no batch size field.
  */
-export function batchingOptionFields(apiMaximum: number, unitNoun: string): INodeProperties[] {
+function batchingOptionFields(apiMaximum: number, unitNoun: string): INodeProperties[] {
 	const batchSize: INodeProperties[] =
 		apiMaximum > 1
 			? [
@@ -45,6 +45,25 @@ export function batchingOptionFields(apiMaximum: number, unitNoun: string): INod
 				'How many times a request is retried after HTTP 429, 502, 503, 504 or a dropped connection, with exponential backoff that honours Retry-After',
 		},
 	];
+}
+
+/**
+ * The "Options" collection of an operation: its own options followed by the batching fields,
+ * so every operation offers batch size, concurrency and retries in the same place.
+ */
+export function operationOptions(
+	fields: INodeProperties[],
+	apiMaximum: number,
+	unitNoun: string,
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...fields, ...batchingOptionFields(apiMaximum, unitNoun)],
+	};
 }
 
 export interface BatchSettings {

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, UnitOutcome, WorkPlan } from '../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../shared/batchEngine';
 import type { BatchSettings } from '../../shared/batchOptions';
-import { batchingOptionFields, readBatchSettings } from '../../shared/batchOptions';
+import { operationOptions, readBatchSettings } from '../../shared/batchOptions';
 import { itemParameter, requireValid } from '../../shared/itemInput';
 import type { PdsTarget } from '../transport';
 import { pdsBatch, resolvePdsTarget } from '../transport';
@@ -132,18 +132,14 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 } {
 	const properties: INodeProperties[] = [
 		...definition.properties,
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
+		operationOptions(
+			[
 				...(definition.options ?? []),
 				...(definition.asyncTask ? waitOptions : []),
-				...batchingOptionFields(PDS_MAX_CHILDREN, 'child requests'),
 			],
-		},
+			PDS_MAX_CHILDREN,
+			'child requests',
+		),
 	];
 	const description = updateDisplayOptions(
 		{ show: { resource: [definition.resource], operation: [definition.operation] } },

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchUnit, OutputData, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
-import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { requireValid } from '../../../shared/itemInput';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
@@ -65,13 +65,8 @@ const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	operationOptions(
+		[
 			...downloadOptions('audit log file'),
 			endpointOption,
 			languageOption,
@@ -83,9 +78,10 @@ const properties: INodeProperties[] = [
 				default: TAURUSDB_MAX_PAGE,
 				description: 'Files per request (the API allows at most 50)',
 			},
-			...batchingOptionFields(1, 'listings'),
 		],
-	},
+		1,
+		'listings',
+	),
 ];
 
 export const description = updateDisplayOptions(

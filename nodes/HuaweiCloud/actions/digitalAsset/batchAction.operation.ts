@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
-import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { huaweiRequest, resolveHuaweiTarget } from '../../transport';
 import { endpointOption } from '../common.descriptions';
@@ -44,13 +44,8 @@ const properties: INodeProperties[] = [
 		description:
 			'Digital asset IDs: one ID, a comma-separated list, or an expression that returns an array. IDs of all items with the same action are sent together, 100 per request.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	operationOptions(
+		[
 			{
 				displayName: 'Operation Parameters',
 				name: 'params',
@@ -66,9 +61,10 @@ const properties: INodeProperties[] = [
 				description: 'Sent as the X-App-UserId header (up to 256 characters, no Chinese characters)',
 			},
 			endpointOption,
-			...batchingOptionFields(METASTUDIO_MAX_IDS, 'asset IDs'),
 		],
-	},
+		METASTUDIO_MAX_IDS,
+		'asset IDs',
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
-import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { ServiceCallError } from '../../../shared/transport';
@@ -35,19 +35,15 @@ const properties: INodeProperties[] = [
 		description:
 			"IAM user group ID. Only needed for attachments of other users' tickets in the same group.",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	operationOptions(
+		[
 			...downloadOptions('attachment'),
 			endpointOption,
 			languageOption,
-			...batchingOptionFields(OSM_MAX_IDS, 'attachment IDs'),
 		],
-	},
+		OSM_MAX_IDS,
+		'attachment IDs',
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
-import { batchingOptionFields, readBatchSettings } from '../../../shared/batchOptions';
+import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { readIdList, requireIdLengths } from '../../../shared/itemInput';
 import { resolveWpsTarget, wpsPost } from '../../transport';
 
@@ -30,13 +30,8 @@ const properties: INodeProperties[] = [
 		default: true,
 		description: 'Whether to return a simplified version of the response instead of the raw data',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	operationOptions(
+		[
 			{
 				displayName: 'ID Type',
 				name: 'idType',
@@ -49,9 +44,10 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Whether the IDs are internal or external IDs. Sent as the X-KSO-ID-TYPE header (current /openapi generation, 7.0.2507 and later).',
 			},
-			...batchingOptionFields(WPS_MAX_IDS, 'file IDs'),
 		],
-	},
+		WPS_MAX_IDS,
+		'file IDs',
+	),
 ];
 
 export const description = updateDisplayOptions(
