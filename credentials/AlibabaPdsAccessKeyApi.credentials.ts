@@ -9,7 +9,12 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { PDS_ENDPOINT_EXPRESSION, withPdsBaseUrl } from './common/alibabaPds';
+import {
+	PDS_ENDPOINT_EXPRESSION,
+	pdsDomainIdField,
+	pdsEndpointField,
+	withPdsBaseUrl,
+} from './common/alibabaPds';
 import {
 	PDS_API_VERSION,
 	PDS_SIGNATURE_METHOD,
@@ -36,15 +41,7 @@ export class AlibabaPdsAccessKeyApi implements ICredentialType {
 		'https://help.aliyun.com/zh/pds/drive-and-photo-service-dev/user-guide/call-api-operations-by-using-an-accesskey-pair';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Domain ID',
-			name: 'domainId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'bj1234',
-			description: 'ID of the PDS domain (PDS console > Domain); also the first label of the API host',
-		},
+		pdsDomainIdField,
 		{
 			displayName: 'AccessKey ID',
 			name: 'accessKeyId',
@@ -70,14 +67,7 @@ export class AlibabaPdsAccessKeyApi implements ICredentialType {
 			description:
 				'Only for temporary STS credentials (sent and signed as x-acs-security-token). Leave empty for permanent keys.',
 		},
-		{
-			displayName: 'Endpoint',
-			name: 'endpoint',
-			type: 'string',
-			default: '',
-			placeholder: 'https://bj1234.api.aliyunpds.com',
-			description: 'Leave empty for https://{domainId}.api.aliyunpds.com',
-		},
+		pdsEndpointField,
 	];
 
 	async authenticate(

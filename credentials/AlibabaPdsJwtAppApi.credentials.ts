@@ -10,10 +10,12 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	describePdsFailure,
 	PDS_ENDPOINT_EXPRESSION,
 	PDS_JWT_GRANT_TYPE,
-	describePdsFailure,
+	pdsDomainIdField,
 	pdsEndpoint,
+	pdsEndpointField,
 	withPdsBaseUrl,
 } from './common/alibabaPds';
 import { createPdsAssertion, type PdsSubjectType } from './common/jwt';
@@ -36,15 +38,7 @@ export class AlibabaPdsJwtAppApi implements ICredentialType {
 		'https://www.alibabacloud.com/help/en/pds/drive-and-photo-service-dev/user-guide/access-process-for-jwt-applications';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Domain ID',
-			name: 'domainId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'bj1234',
-			description: 'ID of the PDS domain (PDS console > Domain); also the first label of the API host',
-		},
+		pdsDomainIdField,
 		{
 			displayName: 'App ID',
 			name: 'clientId',
@@ -99,14 +93,7 @@ export class AlibabaPdsJwtAppApi implements ICredentialType {
 			displayOptions: { show: { subjectType: ['user'] } },
 			description: 'Whether PDS should create the user (with the domain\'s initial drive) if it does not exist',
 		},
-		{
-			displayName: 'Endpoint',
-			name: 'endpoint',
-			type: 'string',
-			default: '',
-			placeholder: 'https://bj1234.api.aliyunpds.com',
-			description: 'Leave empty for https://{domainId}.api.aliyunpds.com',
-		},
+		pdsEndpointField,
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',

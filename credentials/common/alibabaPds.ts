@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /** Endpoint rules and error text shared by the PDS credentials (and the PDS node). */
 
@@ -85,3 +85,23 @@ export function describePdsFailure(error: unknown, hide: string[] = []): string 
 			);
 	return text;
 }
+
+/** Fields both PDS credentials have (same names, same meaning). */
+export const pdsDomainIdField: INodeProperties = {
+	displayName: 'Domain ID',
+	name: 'domainId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'bj1234',
+	description: 'ID of the PDS domain (PDS console > Domain); also the first label of the API host',
+};
+
+export const pdsEndpointField: INodeProperties = {
+	displayName: 'Endpoint',
+	name: 'endpoint',
+	type: 'string',
+	default: '',
+	placeholder: 'https://bj1234.api.aliyunpds.com',
+	description: 'Leave empty for https://{domainId}.api.aliyunpds.com',
+};
