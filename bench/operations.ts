@@ -118,6 +118,18 @@ function taurusItems(n: number, s: BenchSettings): IDataObject[] {
 	}));
 }
 
+/** What the three Huawei operations share: node, credentials, authentication choice. */
+const HUAWEI_NODE = {
+	nodeName: 'huaweiCloud',
+	nodeModule: 'nodes/HuaweiCloud/HuaweiCloud.node',
+	nodeClass: 'HuaweiCloud',
+	credentialType: 'huaweiCloudAkSkApi',
+	credentialModules: huaweiCredentialModules,
+	credentialData: huaweiCredentialData,
+} as const;
+
+const huaweiAuthentication = (s: { auth: string }) => (s.auth === 'signature' ? 'akSk' : 'iamToken');
+
 export const OPERATIONS: Record<OperationKey, OperationSpec> = {
 	osm: {
 		key: 'osm',
@@ -125,14 +137,9 @@ export const OPERATIONS: Record<OperationKey, OperationSpec> = {
 		maxBatch: 100,
 		requestPath: 'access-urls',
 		seedFlag: 'osm',
-		nodeName: 'huaweiCloud',
-		nodeModule: 'nodes/HuaweiCloud/HuaweiCloud.node',
-		nodeClass: 'HuaweiCloud',
-		credentialType: 'huaweiCloudAkSkApi',
-		credentialModules: huaweiCredentialModules,
-		credentialData: huaweiCredentialData,
+		...HUAWEI_NODE,
 		parameters: (s) => ({
-			authentication: s.auth === 'signature' ? 'akSk' : 'iamToken',
+			authentication: huaweiAuthentication(s),
 			resource: 'serviceTicketAttachment',
 			operation: 'getDownloadLinks',
 			attachmentIds: '={{ $json.id }}',
@@ -156,14 +163,9 @@ export const OPERATIONS: Record<OperationKey, OperationSpec> = {
 		maxBatch: 100,
 		requestPath: 'batch-action',
 		seedFlag: 'metastudio',
-		nodeName: 'huaweiCloud',
-		nodeModule: 'nodes/HuaweiCloud/HuaweiCloud.node',
-		nodeClass: 'HuaweiCloud',
-		credentialType: 'huaweiCloudAkSkApi',
-		credentialModules: huaweiCredentialModules,
-		credentialData: huaweiCredentialData,
+		...HUAWEI_NODE,
 		parameters: (s) => ({
-			authentication: s.auth === 'signature' ? 'akSk' : 'iamToken',
+			authentication: huaweiAuthentication(s),
 			resource: 'digitalAsset',
 			operation: 'batchAction',
 			action: 'UNSHARE',
@@ -188,14 +190,9 @@ export const OPERATIONS: Record<OperationKey, OperationSpec> = {
 		maxBatch: 50,
 		requestPath: 'auditlog/download-link',
 		seedFlag: 'taurus',
-		nodeName: 'huaweiCloud',
-		nodeModule: 'nodes/HuaweiCloud/HuaweiCloud.node',
-		nodeClass: 'HuaweiCloud',
-		credentialType: 'huaweiCloudAkSkApi',
-		credentialModules: huaweiCredentialModules,
-		credentialData: huaweiCredentialData,
+		...HUAWEI_NODE,
 		parameters: (s) => ({
-			authentication: s.auth === 'signature' ? 'akSk' : 'iamToken',
+			authentication: huaweiAuthentication(s),
 			resource: 'auditLog',
 			operation: 'getDownloadLinks',
 			instanceId: TAURUSDB_INSTANCE_ID,
