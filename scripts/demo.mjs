@@ -26,9 +26,10 @@ const suite = await startExampleSuite();
 let failures = 0;
 try {
 	for (const example of suite.examples) {
-		const before = (await suite.control('GET', 'requests?limit=0')).total ?? undefined;
+		const requestsSoFar = async () => (await suite.control('GET', 'requests?limit=0')).total;
+		const before = await requestsSoFar();
 		const result = await suite.instance.execute(example.id);
-		const after = (await suite.control('GET', 'requests?limit=0')).total ?? undefined;
+		const after = await requestsSoFar();
 		const node = example.workflow.nodes.find((n) => n.type.startsWith('n8n-nodes-cloud-batch.'));
 		console.log(`\n${example.workflow.name}  (examples/${example.file}, ${result.ms} ms in n8n` +
 			(before !== undefined && after !== undefined ? `, ${after - before} HTTP requests` : '') + ')');

@@ -10,7 +10,7 @@ import { sendWithRetry } from './transport';
  * Downloads the file behind each output's link into a binary property. The links are pre-signed
  * (OBS, emulator), so no credential is sent. A failed download fails only that unit.
  */
-export async function downloadLinkedFiles(
+async function downloadLinkedFiles(
 	ctx: IExecuteFunctions,
 	outcomes: Array<UnitOutcome | undefined>,
 	options: {
