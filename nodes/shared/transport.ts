@@ -199,25 +199,32 @@ export async function sendWithRetry<T = unknown>(
 				})
 			: await ctx.helpers.httpRequest({ ...options, ignoreHttpStatusErrors })) as ApiResponse<T>;
 
-	for (let attempt = 0; ; attempt++) {
-		let facts: FailureFacts;
+	const resendWithNewToken = async (attempts: number): Promise<ApiResponse<T>> => {
 		try {
-			const response = await send(true);
+			const key = `${ctx.getExecutionId()}\n${request.credentialType}`;
+			const renewed = await oneRenewalAtATime(key, async () => await send(false));
+			return { statusCode: renewed.statusCode, headers: renewed.headers ?? {}, body: renewed.body };
+		} catch (error) {
+			throw toServiceCallError(ctx, thrownFacts(error), readServiceError, attempts);
+		}
+	};
+
+	for (let attempt = 0; ; attempt++) {
+		let response: ApiResponse<T> | undefined;
+		let thrown: unknown;
+		try {
+			response = await send(true);
+		} catch (error) {
+			thrown = error;
+		}
+		let facts: FailureFacts;
+		if (response) {
 			const status = response.statusCode;
 			if (status < 400) return { statusCode: status, headers: response.headers ?? {}, body: response.body };
-			if (status === 401 && request.refreshTokenOn401) {
-				try {
-					const key = `${ctx.getExecutionId()}\n${request.credentialType}`;
-					const renewed = await oneRenewalAtATime(key, async () => await send(false));
-					return { statusCode: renewed.statusCode, headers: renewed.headers ?? {}, body: renewed.body };
-				} catch (error) {
-					throw toServiceCallError(ctx, thrownFacts(error), readServiceError, attempt + 2);
-				}
-			}
+			if (status === 401 && request.refreshTokenOn401) return await resendWithNewToken(attempt + 2);
 			facts = { status, headers: response.headers ?? {}, body: decodeBody(response.body), message: `HTTP ${status}` };
-		} catch (error) {
-			if (error instanceof ServiceCallError) throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);
-			facts = thrownFacts(error);
+		} else {
+			facts = thrownFacts(thrown);
 		}
 		const retryable =
 			facts.status !== undefined
