@@ -388,10 +388,12 @@ async function npmInstall(dir, version, installTimeoutMs) {
 	const logFile = path.join(dir, INSTALL_LOG);
 	fs.writeFileSync(logFile, `# ${new Date().toISOString()} npm install n8n@${version} (pid ${process.pid} on ${os.hostname()})\n`);
 	const append = (chunk) => fs.appendFileSync(logFile, chunk);
-	// Drop what a parent `npm run` exports about the *project* (local prefix, package fields, lifecycle).
+	// A parent `npm run` exports the project's whole npm configuration as npm_config_* (among it the
+	// project's ignore-scripts=true, which would leave sqlite3 without its native binding), plus
+	// npm_package_*/npm_lifecycle_*. The nested install must see only the user's and global npmrc.
 	const env = { ...process.env };
 	for (const key of Object.keys(env)) {
-		if (/^npm_(package|lifecycle)_|^npm_config_local_prefix$|^npm_command$|^INIT_CWD$/i.test(key)) delete env[key];
+		if (/^npm_(config|package|lifecycle)_|^npm_command$|^npm_execpath$|^npm_node_execpath$|^INIT_CWD$/i.test(key)) delete env[key];
 	}
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	const run = async (args) => {
