@@ -1,141 +1,154 @@
 /**
- * `npm run test:e2e`: the example workflows run in a real n8n 2.8.4 (installed once into a cache
- * folder outside the project) against the emulator, and their per-item outputs are checked.
+ * `npm run test:e2e`: the example workflows run in a real n8n (installed once into a cache folder
+ * outside the project) against the emulator, and their per-item outputs are checked.
+ * `--line oldest|pinned|newest` (repeatable; default $N8N_LINE or pinned) picks the n8n line(s),
+ * see N8N_LINES in scripts/lib/realN8n.mjs.
  * Ends with the line `N passed, M failed`; exits 1 when anything failed.
  */
 import assert from 'node:assert/strict';
 
 import { startExampleSuite } from './lib/exampleSuite.mjs';
+import { selectedLine } from './lib/realN8n.mjs';
 
 const results = [];
+let prefix = '';
 
 async function check(name, fn) {
 	const started = Date.now();
 	try {
 		await fn();
-		results.push({ name, ok: true });
-		console.log(`ok   ${name} (${Date.now() - started} ms)`);
+		results.push({ name: prefix + name, ok: true });
+		console.log(`ok   ${prefix}${name} (${Date.now() - started} ms)`);
 	} catch (error) {
-		results.push({ name, ok: false });
-		console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n     ')}`);
+		results.push({ name: prefix + name, ok: false });
+		console.log(`FAIL ${prefix}${name}\n     ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n     ')}`);
 	}
 }
 
 const nodeName = (workflow) => workflow.nodes.find((n) => n.type.startsWith('n8n-nodes-cloud-batch.')).name;
 const pairs = (items) => items.map((i) => i.pairedItem?.item);
 
-let suite;
-try {
-	suite = await startExampleSuite();
-} catch (error) {
-	console.log(`FAIL could not start the e2e suite: ${error.message}`);
-	console.log('0 passed, 1 failed');
-	process.exit(1);
-}
-const { instance, examples, control } = suite;
-const example = (file) => examples.find((e) => e.file === file);
-const totalRequests = async (pathContains) =>
-	(await control('GET', `requests/count?pathContains=${encodeURIComponent(pathContains)}`)).count;
-
-// The emulator keeps its state (issued tokens, asset states) across runs, like a real service;
-// request counts are taken as differences around each run.
-const COUNTED = ['access-urls', 'batch-action', 'auditlog/download-link', '/v3/auth/tokens', '/v2/batch', '/v2/oauth/token', 'batch_get_meta', 'oauth2/token'];
-let baseline = {};
-async function markCounts() {
-	for (const path of COUNTED) baseline[path] = await totalRequests(path);
-}
-const count = async (pathContains) => (await totalRequests(pathContains)) - (baseline[pathContains] ?? 0);
-
-async function runExample(file) {
-	await markCounts();
-	const ex = example(file);
-	const result = await instance.execute(ex.id);
-	assert.equal(result.error, undefined, `workflow failed: ${result.error?.message}`);
-	const name = nodeName(ex.workflow);
-	return { result, main: result.nodeOutput(name, 0), errors: result.nodeOutput(name, 1) };
+const lineNames = process.argv.flatMap((arg, i, all) => (all[i - 1] === '--line' ? arg.split(',') : []));
+for (const name of lineNames.length ? lineNames : [undefined]) {
+	const line = selectedLine(name);
+	prefix = `[n8n ${line.version}] `;
+	let suite;
+	try {
+		suite = await startExampleSuite({ line });
+	} catch (error) {
+		console.log(`FAIL ${prefix}could not start the e2e suite: ${error.message}`);
+		results.push({ name: `${prefix}start`, ok: false });
+		continue;
+	}
+	await runSuite(suite);
 }
 
-try {
-	await check('OSM: 3 tickets, 6 attachment ids, one request, files downloaded, unknown id to the error output', async () => {
-		const { main, errors } = await runExample('huawei-osm-attachment-links.json');
-		assert.deepEqual(main.map((i) => i.json.accessory_id), ['osm-att-0001', 'osm-att-0002', 'osm-att-0003', 'osm-att-0004', 'osm-att-0005']);
-		assert.deepEqual(pairs(main), [0, 0, 0, 1, 2]);
-		assert.ok(main.every((i) => i.binary?.data?.fileName), 'every link has its file in binary "data"');
-		assert.equal(errors.length, 1);
-		assert.equal(errors[0].pairedItem.item, 2);
-		assert.equal(errors[0].json.ticket, 'CS-1003', 'n8n merges the input item into the error item');
-		assert.match(String(errors[0].json.error), /osm-att-9999/);
-		assert.equal(await count('access-urls'), 1);
-		assert.equal(await count('/v3/auth/tokens'), 1);
-	});
+async function runSuite(suite) {
+	const { instance, examples, control } = suite;
+	const example = (file) => examples.find((e) => e.file === file);
+	const totalRequests = async (pathContains) =>
+		(await control('GET', `requests/count?pathContains=${encodeURIComponent(pathContains)}`)).count;
 
-	await check('MetaStudio (AK/SK): 250 assets in 3 requests, 240 unshared, 10 in the recycle bin fail', async () => {
-		const { main, errors } = await runExample('huawei-metastudio-batch-action.json');
-		assert.equal(main.length, 240);
-		assert.ok(main.every((i) => i.json.status === 'SUCCESS' && i.json.action === 'UNSHARE'));
-		assert.equal(errors.length, 10);
-		assert.deepEqual(pairs(errors), [24, 49, 74, 99, 124, 149, 174, 199, 224, 249]);
-		assert.equal(await count('batch-action'), 3);
-	});
+	// The emulator keeps its state (issued tokens, asset states) across runs, like a real service;
+	// request counts are taken as differences around each run.
+	const COUNTED = ['access-urls', 'batch-action', 'auditlog/download-link', '/v3/auth/tokens', '/v2/batch', '/v2/oauth/token', 'batch_get_meta', 'oauth2/token'];
+	let baseline = {};
+	async function markCounts() {
+		for (const path of COUNTED) baseline[path] = await totalRequests(path);
+	}
+	const count = async (pathContains) => (await totalRequests(pathContains)) - (baseline[pathContains] ?? 0);
 
-	await check('TaurusDB: all 137 audit files of three days in 3 pages of at most 50', async () => {
-		const { main } = await runExample('huawei-taurusdb-audit-log-links.json');
-		assert.equal(main.length, 137);
-		assert.ok(main.every((i) => String(i.json.download_link).includes('/__files/taurusdb/')));
-		assert.equal(await count('auditlog/download-link'), 3);
-	});
-
-	await check('PDS (JWT app): 6 items in one /v2/batch call, the missing file to the error output', async () => {
-		const { main, errors } = await runExample('alibaba-pds-file-get.json');
-		assert.equal(main.length, 5);
-		assert.deepEqual(pairs(main), [0, 1, 2, 3, 4]);
-		assert.ok(main.every((i) => i.json.id === i.json.file_id && /^item-00\d\.txt$/.test(i.json.name)));
-		assert.equal(errors.length, 1);
-		assert.match(String(errors[0].json.error), /NotFound\.File/);
-		assert.equal(await count('/v2/batch'), 1);
-		assert.equal(await count('/v2/oauth/token'), 1);
-	});
-
-	await check('WPS 365 (KSO-1): 3,000 ids in 3 requests; 2,700 visible, 300 restricted to the error output', async () => {
-		const { main, errors } = await runExample('wps365-file-metadata.json');
-		assert.equal(main.length, 2700);
-		assert.equal(errors.length, 300);
-		assert.ok(main.every((i) => typeof i.json.name === 'string' && typeof i.json.modified_at === 'string'));
-		assert.equal(await count('batch_get_meta'), 3);
-	});
-
-	await check('tokens are persisted by n8n and reused: no new login on the next run', async () => {
-		const stored = await instance.exportCredentials();
-		const iam = stored.find((c) => c.id === 'exHuaweiIam01');
-		assert.ok(String(iam.data.token).length > 100, 'the IAM token was saved in the credential');
-		await runExample('huawei-taurusdb-audit-log-links.json');
-		assert.equal(await count('/v3/auth/tokens'), 0);
-	});
-
-	await check('an expired token gets one re-authentication and the run succeeds', async () => {
-		await control('POST', 'expire-tokens');
+	async function runExample(file) {
 		await markCounts();
-		const ex = example('huawei-taurusdb-audit-log-links.json');
+		const ex = example(file);
 		const result = await instance.execute(ex.id);
-		assert.equal(result.error, undefined, result.error?.message);
-		assert.equal(result.nodeOutput(nodeName(ex.workflow)).length, 137);
-		assert.equal(await count('/v3/auth/tokens'), 1);
-	});
+		assert.equal(result.error, undefined, `workflow failed: ${result.error?.message}`);
+		const name = nodeName(ex.workflow);
+		return { result, main: result.nodeOutput(name, 0), errors: result.nodeOutput(name, 1) };
+	}
 
-	await check('a 429 with Retry-After and a dropped connection are retried inside the node', async () => {
-		await markCounts();
-		await control('POST', 'faults', [
-			{ pathContains: 'batch-action', kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 },
-			{ pathContains: 'batch-action', kind: 'reset', times: 1 },
-		]);
-		const ex = example('huawei-metastudio-batch-action.json');
-		const result = await instance.execute(ex.id);
-		assert.equal(result.error, undefined, result.error?.message);
-		assert.equal(result.nodeOutput(nodeName(ex.workflow), 0).length, 240);
-		assert.equal(await count('batch-action'), 5);
-	});
-} finally {
-	await suite.stop();
+	try {
+		await check('OSM: 3 tickets, 6 attachment ids, one request, files downloaded, unknown id to the error output', async () => {
+			const { main, errors } = await runExample('huawei-osm-attachment-links.json');
+			assert.deepEqual(main.map((i) => i.json.accessory_id), ['osm-att-0001', 'osm-att-0002', 'osm-att-0003', 'osm-att-0004', 'osm-att-0005']);
+			assert.deepEqual(pairs(main), [0, 0, 0, 1, 2]);
+			assert.ok(main.every((i) => i.binary?.data?.fileName), 'every link has its file in binary "data"');
+			assert.equal(errors.length, 1);
+			assert.equal(errors[0].pairedItem.item, 2);
+			assert.equal(errors[0].json.ticket, 'CS-1003', 'n8n merges the input item into the error item');
+			assert.match(String(errors[0].json.error), /osm-att-9999/);
+			assert.equal(await count('access-urls'), 1);
+			assert.equal(await count('/v3/auth/tokens'), 1);
+		});
+
+		await check('MetaStudio (AK/SK): 250 assets in 3 requests, 240 unshared, 10 in the recycle bin fail', async () => {
+			const { main, errors } = await runExample('huawei-metastudio-batch-action.json');
+			assert.equal(main.length, 240);
+			assert.ok(main.every((i) => i.json.status === 'SUCCESS' && i.json.action === 'UNSHARE'));
+			assert.equal(errors.length, 10);
+			assert.deepEqual(pairs(errors), [24, 49, 74, 99, 124, 149, 174, 199, 224, 249]);
+			assert.equal(await count('batch-action'), 3);
+		});
+
+		await check('TaurusDB: all 137 audit files of three days in 3 pages of at most 50', async () => {
+			const { main } = await runExample('huawei-taurusdb-audit-log-links.json');
+			assert.equal(main.length, 137);
+			assert.ok(main.every((i) => String(i.json.download_link).includes('/__files/taurusdb/')));
+			assert.equal(await count('auditlog/download-link'), 3);
+		});
+
+		await check('PDS (JWT app): 6 items in one /v2/batch call, the missing file to the error output', async () => {
+			const { main, errors } = await runExample('alibaba-pds-file-get.json');
+			assert.equal(main.length, 5);
+			assert.deepEqual(pairs(main), [0, 1, 2, 3, 4]);
+			assert.ok(main.every((i) => i.json.id === i.json.file_id && /^item-00\d\.txt$/.test(i.json.name)));
+			assert.equal(errors.length, 1);
+			assert.match(String(errors[0].json.error), /NotFound\.File/);
+			assert.equal(await count('/v2/batch'), 1);
+			assert.equal(await count('/v2/oauth/token'), 1);
+		});
+
+		await check('WPS 365 (KSO-1): 3,000 ids in 3 requests; 2,700 visible, 300 restricted to the error output', async () => {
+			const { main, errors } = await runExample('wps365-file-metadata.json');
+			assert.equal(main.length, 2700);
+			assert.equal(errors.length, 300);
+			assert.ok(main.every((i) => typeof i.json.name === 'string' && typeof i.json.modified_at === 'string'));
+			assert.equal(await count('batch_get_meta'), 3);
+		});
+
+		await check('tokens are persisted by n8n and reused: no new login on the next run', async () => {
+			const stored = await instance.exportCredentials();
+			const iam = stored.find((c) => c.id === 'exHuaweiIam01');
+			assert.ok(String(iam.data.token).length > 100, 'the IAM token was saved in the credential');
+			await runExample('huawei-taurusdb-audit-log-links.json');
+			assert.equal(await count('/v3/auth/tokens'), 0);
+		});
+
+		await check('an expired token gets one re-authentication and the run succeeds', async () => {
+			await control('POST', 'expire-tokens');
+			await markCounts();
+			const ex = example('huawei-taurusdb-audit-log-links.json');
+			const result = await instance.execute(ex.id);
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.equal(result.nodeOutput(nodeName(ex.workflow)).length, 137);
+			assert.equal(await count('/v3/auth/tokens'), 1);
+		});
+
+		await check('a 429 with Retry-After and a dropped connection are retried inside the node', async () => {
+			await markCounts();
+			await control('POST', 'faults', [
+				{ pathContains: 'batch-action', kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 },
+				{ pathContains: 'batch-action', kind: 'reset', times: 1 },
+			]);
+			const ex = example('huawei-metastudio-batch-action.json');
+			const result = await instance.execute(ex.id);
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.equal(result.nodeOutput(nodeName(ex.workflow), 0).length, 240);
+			assert.equal(await count('batch-action'), 5);
+		});
+	} finally {
+		await suite.stop();
+	}
 }
 
 const passed = results.filter((r) => r.ok).length;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createInstance, ensureN8n } from './realN8n.mjs';
+import { createInstance, ensureN8n, selectedLine } from './realN8n.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TS_NODE = path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
@@ -88,12 +88,12 @@ function exampleCredentials(emulatorUrl) {
  * Everything the examples need, running. `stop()` ends the emulator and removes n8n's temp
  * folder (the cached n8n install stays).
  */
-export async function startExampleSuite({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export async function startExampleSuite({ line = selectedLine(), log = (text) => process.stderr.write(`${text}\n`) } = {}) {
 	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'HuaweiCloud', 'HuaweiCloud.node.js'))) {
 		throw new Error('dist/ is missing: run `npm run build` first');
 	}
-	const n8n = await ensureN8n();
-	log(`real n8n ${n8n.version} from ${n8n.dir}`);
+	const n8n = await ensureN8n(line);
+	log(`real n8n ${n8n.version} (${line.label}) on Node.js ${line.node ?? process.versions.node} from ${n8n.dir}`);
 	const emulator = await startEmulatorProcess();
 	log(`emulator on ${emulator.url}`);
 	let instance;
@@ -107,6 +107,7 @@ export async function startExampleSuite({ log = (line) => process.stderr.write(`
 		return {
 			emulatorUrl: emulator.url,
 			instance,
+			n8n,
 			examples,
 			credentials,
 			control: (method, route, body) => control(emulator.url, method, route, body),

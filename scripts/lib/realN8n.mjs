@@ -96,7 +96,7 @@ export const DEFAULT_N8N_VERSION = '2.8.4';
 export const N8N_LINES = {
 	oldest: { version: '1.123.81', node: undefined, label: 'n8n 1.x (last line)' },
 	pinned: { version: DEFAULT_N8N_VERSION, node: undefined, label: 'n8n 2.8 (newest for Node 20)' },
-	newest: { version: '__NEWEST__', node: '24.22.3', label: 'newest n8n 2.x installable from the registry' },
+	newest: { version: '2.40.7', node: '24.22.3', label: 'newest n8n 2.x installable from the registry' },
 };
 /** `N8N_LINE=oldest|pinned|newest` picks the line the demo and e2e runner use (default: pinned). */
 export function selectedLine(name = process.env.N8N_LINE || 'pinned') {

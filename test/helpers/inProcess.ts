@@ -97,6 +97,21 @@ type ServiceClass<T> = abstract new (...args: any[]) => T;
  * is NOT the top-level `@n8n/di` other devDependencies pull in. Services must be fetched from
  * n8n-core's copy, or they are separate singletons that n8n-core never sees.
  */
+/**
+ * `npm run test:compat` maps n8n-core/n8n-workflow to the copies inside another n8n install
+ * (jest.config.js, N8N_INPROCESS_RUNTIME). Fail loudly if that mapping did not take effect, so a
+ * compatibility run can never pass on the pinned devDependencies by mistake.
+ */
+const inProcessRuntime = process.env.N8N_INPROCESS_RUNTIME;
+if (inProcessRuntime) {
+	for (const name of ['n8n-core', 'n8n-workflow']) {
+		const resolved = require.resolve(name);
+		if (!resolved.startsWith(inProcessRuntime)) {
+			throw new Error(`N8N_INPROCESS_RUNTIME=${inProcessRuntime}, but ${name} resolves to ${resolved}`);
+		}
+	}
+}
+
 const Container = require(
 	require.resolve('@n8n/di', { paths: [dirname(require.resolve('n8n-core'))] }),
 ).Container as { get<T>(cls: ServiceClass<T>): T };
