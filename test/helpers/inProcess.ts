@@ -136,6 +136,16 @@ export async function initN8nCore(): Promise<void> {
 	await coreReady;
 }
 
+/**
+ * `WorkflowExecute.run` takes an options object since n8n-core 2.x and positional arguments in 1.x
+ * (`run(workflow, startNode, destinationNode, pinData)`); `npm run test:compat` runs this harness on
+ * both.
+ */
+function startWorkflowExecute(engine: WorkflowExecute, workflow: Workflow, startNode: INode | undefined) {
+	const run = engine.run as unknown as (...args: unknown[]) => ReturnType<WorkflowExecute['run']>;
+	return run.length > 1 ? run.call(engine, workflow, startNode) : run.call(engine, { workflow, startNode });
+}
+
 // ---------------------------------------------------------------------------------------------
 // node types
 
@@ -343,7 +353,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		);
 	}
 
-	const run = await new WorkflowExecute(additionalData, mode).run({ workflow, startNode });
+	const run = await startWorkflowExecute(new WorkflowExecute(additionalData, mode), workflow, startNode);
 	return { run, workflow, credentialStore: store, additionalData };
 }
 
