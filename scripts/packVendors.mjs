@@ -1,0 +1,115 @@
+/**
+ * `npm run pack:vendors` (after `npm run build`): builds the publishable packages into packages-out/
+ * (ignored by git):
+ *
+ *   packages-out/n8n-nodes-huawei-cloud-batch/   package.json, README.md, LICENSE, dist/
+ *   packages-out/n8n-nodes-alibaba-cloud-pds/
+ *   packages-out/n8n-nodes-wps365/
+ *   packages-out/n8n-nodes-cloud-batch/          the combined package (all three vendors)
+ *   packages-out/<name>-<version>.tgz             `npm pack` of each (what `npm publish` uploads)
+ *   packages-out/.source/<name>/                  the package's sources (package.json + the .ts files
+ *                                                 its dist/ is compiled from) for the scanner's source
+ *                                                 leg and `n8n-node lint`
+ *   packages-out/manifest.json                    what went where
+ *
+ * Each dist/ is the compiled output of the one source tree (`npm run build`), reduced to the files
+ * the package's nodes and credentials reach (shared engine compiled in, no import across packages).
+ * Fails if a vendor package reaches another vendor's file.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+	OUT_DIR,
+	ROOT,
+	SOURCE_STAGE_DIR,
+	VENDORS,
+	combinedPackageJson,
+	distClosure,
+	foreignFiles,
+	readRootPackage,
+	sourceOf,
+	splitEntries,
+	vendorPackageJson,
+	vendorReadme,
+} from './lib/vendors.mjs';
+
+const ESLINT_TEMPLATE = path.join(ROOT, 'node_modules', '@n8n', 'node-cli', 'dist', 'template', 'templates', 'shared', 'default', 'eslint.config.mjs');
+
+function writeJson(file, value) {
+	fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+function copyInto(files, fromRoot, toRoot, mapName = (f) => f) {
+	for (const file of files) {
+		const target = path.join(toRoot, mapName(file));
+		fs.mkdirSync(path.dirname(target), { recursive: true });
+		fs.copyFileSync(path.join(fromRoot, file), target);
+	}
+}
+
+function stageSources(pkg, distFiles) {
+	const dir = path.join(SOURCE_STAGE_DIR, pkg.name);
+	fs.mkdirSync(dir, { recursive: true });
+	const sources = distFiles.map(sourceOf);
+	for (const s of sources) {
+		if (!fs.existsSync(path.join(ROOT, s))) throw new Error(`source ${s} of a dist file does not exist`);
+	}
+	copyInto(sources, ROOT, dir);
+	// `n8n-node lint` in strict mode requires the template config, byte for byte (whitespace aside).
+	fs.copyFileSync(ESLINT_TEMPLATE, path.join(dir, 'eslint.config.mjs'));
+	writeJson(path.join(dir, 'package.json'), { ...pkg, n8n: { ...pkg.n8n, strict: true } });
+	// eslint, its plugins and n8n-workflow (types) resolve from the project's node_modules
+	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+	return sources;
+}
+
+function npmPack(dir) {
+	const res = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', OUT_DIR], { cwd: dir, encoding: 'utf8' });
+	if (res.status !== 0) throw new Error(`npm pack in ${dir} failed:\n${res.stderr}`);
+	const [info] = JSON.parse(res.stdout);
+	return { tarball: info.filename, files: info.files.map((f) => f.path), size: info.size, unpackedSize: info.unpackedSize };
+}
+
+function build(pkg, entries, readme) {
+	const dir = path.join(OUT_DIR, pkg.name);
+	const distFiles = distClosure([...entries.nodes, ...entries.credentials]);
+	copyInto(distFiles, ROOT, dir);
+	writeJson(path.join(dir, 'package.json'), pkg);
+	fs.writeFileSync(path.join(dir, 'README.md'), readme);
+	fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(dir, 'LICENSE'));
+	const sources = stageSources(pkg, distFiles);
+	const packed = npmPack(dir);
+	return { name: pkg.name, dir: path.relative(ROOT, dir), nodes: entries.nodes, credentials: entries.credentials, distFiles: distFiles.length, sources: sources.length, ...packed };
+}
+
+const started = Date.now();
+const rootPkg = readRootPackage();
+if (!fs.existsSync(path.join(ROOT, 'LICENSE'))) throw new Error('LICENSE is missing at the repo root');
+fs.rmSync(OUT_DIR, { recursive: true, force: true });
+fs.mkdirSync(OUT_DIR, { recursive: true });
+
+const split = splitEntries(rootPkg);
+const manifest = [];
+for (const vendor of VENDORS) {
+	const entries = split.get(vendor.key);
+	const pkg = vendorPackageJson(vendor, rootPkg, entries);
+	const closure = distClosure([...entries.nodes, ...entries.credentials]);
+	const foreign = foreignFiles(vendor, closure);
+	if (foreign.length) throw new Error(`${pkg.name} would ship other vendors' files: ${foreign.join(', ')}`);
+	manifest.push(build(pkg, entries, vendorReadme(vendor, pkg)));
+}
+const combined = combinedPackageJson(rootPkg);
+manifest.push(
+	build(combined, { nodes: rootPkg.n8n.nodes, credentials: rootPkg.n8n.credentials }, fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')),
+);
+writeJson(path.join(OUT_DIR, 'manifest.json'), manifest);
+
+for (const m of manifest) {
+	console.log(
+		`${m.name.padEnd(30)} ${String(m.nodes.length).padStart(2)} node(s) ${String(m.credentials.length).padStart(2)} credential(s) ` +
+			`${String(m.distFiles).padStart(3)} dist files  ${m.tarball} (${(m.size / 1024).toFixed(1)} kB)`,
+	);
+}
+console.log(`packed ${manifest.length} packages into ${path.relative(ROOT, OUT_DIR)}/ in ${Date.now() - started} ms`);
