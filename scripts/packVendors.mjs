@@ -15,6 +15,10 @@
  * Each dist/ is the compiled output of the one source tree (`npm run build`), reduced to the files
  * the package's nodes and credentials reach (shared engine compiled in, no import across packages).
  * Fails if a vendor package reaches another vendor's file.
+ *
+ * `--write-manifests` also (re)writes the committed vendors/<name>/package.json files (and their
+ * `nodes` / `credentials` symlinks) from the generated ones; without it they are compared and a
+ * difference is reported (exit 1 with --check-manifests, which `npm run test:packages` uses).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +27,7 @@ import path from 'node:path';
 import {
 	OUT_DIR,
 	ROOT,
+	VENDOR_MANIFEST_DIR,
 	SOURCE_STAGE_DIR,
 	VENDORS,
 	combinedPackageJson,
@@ -105,6 +110,33 @@ manifest.push(
 	build(combined, { nodes: rootPkg.n8n.nodes, credentials: rootPkg.n8n.credentials }, fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')),
 );
 writeJson(path.join(OUT_DIR, 'manifest.json'), manifest);
+
+// committed vendors/<name>/package.json: what n8n's scanner finds in the attested source commit
+const writeManifests = process.argv.includes('--write-manifests');
+const stale = [];
+for (const vendor of VENDORS) {
+	const dir = path.join(VENDOR_MANIFEST_DIR, vendor.name);
+	const generated = fs.readFileSync(path.join(OUT_DIR, vendor.name, 'package.json'), 'utf8');
+	const file = path.join(dir, 'package.json');
+	const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+	if (writeManifests) {
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(file, generated);
+		for (const link of ['nodes', 'credentials']) {
+			const at = path.join(dir, link);
+			fs.rmSync(at, { force: true, recursive: false });
+			fs.symlinkSync(path.join('..', '..', link), at, 'dir');
+		}
+	} else if (committed !== generated) stale.push(path.relative(ROOT, file));
+}
+if (stale.length) {
+	const message = `out of date (package.json n8n entries or metadata changed): ${stale.join(', ')}; run \`node scripts/packVendors.mjs --write-manifests\` and commit vendors/`;
+	if (process.argv.includes('--check-manifests')) {
+		console.error(`FAIL ${message}`);
+		process.exit(1);
+	}
+	console.warn(`warning: ${message}`);
+}
 
 for (const m of manifest) {
 	console.log(

@@ -14,7 +14,8 @@
  *   - each one-vendor package loads in a real n8n on its own (nothing else installed) and runs its
  *     vendor's example workflows against the emulator with the expected per-item results.
  *
- * Flags: --no-n8n (skip the real n8n part), --no-lint, --only=<package name>.
+ * Flags: --no-n8n (skip the real n8n part), --no-lint, --only=<package name>, --all-examples (every
+ * example of the vendor instead of its one `example`).
  * Ends with `N passed, M failed`; exits 1 when anything failed.
  */
 import assert from 'node:assert/strict';
@@ -25,11 +26,12 @@ import path from 'node:path';
 
 import { loadExamples, startEmulatorProcess } from './lib/exampleSuite.mjs';
 import { createInstance, ensureN8n } from './lib/realN8n.mjs';
-import { OUT_DIR, ROOT, SOURCE_STAGE_DIR, VENDORS } from './lib/vendors.mjs';
+import { OUT_DIR, ROOT, SOURCE_STAGE_DIR, VENDOR_MANIFEST_DIR, VENDORS } from './lib/vendors.mjs';
 
 const args = process.argv.slice(2);
 const withN8n = !args.includes('--no-n8n');
 const withLint = !args.includes('--no-lint');
+const allExamples = args.includes('--all-examples');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const SCANNER = path.join(ROOT, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
@@ -50,10 +52,10 @@ async function check(name, fn) {
 }
 
 // ─── pack ──────────────────────────────────────────────────────────────────────────────────
-const packed = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'packVendors.mjs')], { cwd: ROOT, encoding: 'utf8' });
+const packed = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'packVendors.mjs'), '--check-manifests'], { cwd: ROOT, encoding: 'utf8' });
 process.stdout.write(packed.stdout);
 if (packed.status !== 0) {
-	console.log(`FAIL npm run pack:vendors\n${packed.stderr}`);
+	console.log(`FAIL pack:vendors\n${packed.stderr}`);
 	console.log('0 passed, 1 failed');
 	process.exit(1);
 }
@@ -181,6 +183,15 @@ for (const m of manifest) {
 		const res = await analyzePackage(path.join(SOURCE_STAGE_DIR, m.name), SOURCE_FILE_PATTERNS);
 		assert.ok(res.passed, `${res.message}\n${res.details ?? ''}`);
 	});
+	await check(`${m.name}: the source commit has exactly one package.json named ${m.name}, and the scanner passes there`, async () => {
+		// what the scanner does with the attested GitHub commit: findPackageRoot(name), then lint
+		const tracked = spawnSync('git', ['ls-files', '--', '*package.json'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+		const named = tracked.filter((f) => JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8')).name === m.name);
+		const expected = vendor ? path.relative(ROOT, path.join(VENDOR_MANIFEST_DIR, m.name, 'package.json')) : 'package.json';
+		assert.deepEqual(named, [expected]);
+		const res = await analyzePackage(path.dirname(path.join(ROOT, expected)), SOURCE_FILE_PATTERNS);
+		assert.ok(res.passed, `${res.message}\n${res.details ?? ''}`);
+	});
 	await check(`${m.name}: n8n scanner (analyzePackage) on the packed tarball`, async () => {
 		const res = await analyzePackage(unpacked, ['**/*.js', 'package.json']);
 		assert.ok(res.passed, `${res.message}\n${res.details ?? ''}`);
@@ -236,10 +247,10 @@ if (withN8n) {
 			const allCredentials = exampleCredentials(emulator.url);
 			const examples = loadExamples(emulator.url);
 			for (const vendor of vendorPackages) {
-				const mine = examples.filter((e) => vendor.examples.test(e.file));
+				const mine = examples.filter((e) => (allExamples ? vendor.examples.test(e.file) : e.file === vendor.example));
 				let instance;
 				await check(`${vendor.name}: installed alone in n8n ${n8n.version}, ${mine.length} example(s) run with the expected per-item results`, async () => {
-					assert.ok(mine.length > 0, `no example in examples/ matches ${vendor.examples}`);
+					assert.ok(mine.length > 0, `examples/${vendor.example} is missing`);
 					instance = await createInstance({ packageDir: path.join(OUT_DIR, vendor.name), n8n });
 					const installed = fs.readdirSync(path.join(instance.userFolder, '.n8n', 'nodes', 'node_modules'));
 					assert.deepEqual(installed, [vendor.name], 'only this package is installed');

@@ -14,6 +14,14 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT_DIR = path.join(ROOT, 'packages-out');
+/**
+ * Committed per-vendor manifests: n8n's scanner downloads the source commit named in a package's npm
+ * provenance and looks for the package.json with the package's name (`findPackageRoot`), then lints
+ * `package.json` + `{nodes,credentials}/**` beside it. vendors/<name>/ holds that package.json (the
+ * generated one, kept in sync by `node scripts/packVendors.mjs --write-manifests`) and symlinks
+ * `nodes` and `credentials` to the one source tree.
+ */
+export const VENDOR_MANIFEST_DIR = path.join(ROOT, 'vendors');
 /** Staged sources (package.json + the .ts files a package is compiled from) for the scanner's source leg and `n8n-node lint`. */
 export const SOURCE_STAGE_DIR = path.join(OUT_DIR, '.source');
 
@@ -31,6 +39,8 @@ export const VENDORS = [
 		/** README: credential bullets ("Where the values come from") that mention this. */
 		readmeCredential: /\bHuawei\b/,
 		examples: /^huawei-/,
+		/** The example run when this package alone is loaded into a real n8n (IAM token, binary download). */
+		example: 'huawei-osm-attachment-links.json',
 	},
 	{
 		key: 'alibaba',
@@ -43,6 +53,7 @@ export const VENDORS = [
 		readmeHeading: 'Alibaba Cloud PDS',
 		readmeCredential: /\bPDS\b/,
 		examples: /^alibaba-/,
+		example: 'alibaba-pds-file-get.json',
 	},
 	{
 		key: 'wps',
@@ -54,6 +65,7 @@ export const VENDORS = [
 		readmeHeading: 'WPS 365',
 		readmeCredential: /\bWPS\b/,
 		examples: /^wps365-/,
+		example: 'wps365-file-metadata.json',
 	},
 ];
 
