@@ -24,6 +24,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -141,26 +142,38 @@ try {
 
 	const credentials = exampleCredentials(emulator.url);
 	const examples = loadExamples(emulator.url).map((e) => ({ ...e, batchNode: batchNodeOf(e.workflow).name }));
-	const credentialOf = (example) => Object.values(batchNodeOf(example.workflow).credentials ?? {})[0];
+	/** The batch node's credential: workflow JSON keys credentials by type, `{ <type>: { id, name } }`. */
+	const credentialOf = (example) => {
+		const [type, ref] = Object.entries(batchNodeOf(example.workflow).credentials ?? {})[0] ?? [];
+		return type ? { type, id: ref.id } : undefined;
+	};
 	const tokenExamples = examples.filter((e) => TOKEN_ENDPOINTS[credentialOf(e)?.type ?? '']);
 
-	// ── reference: every example once in single-process mode (sqlite, `n8n execute`)
-	t = Date.now();
+	// ── reference: every example once in single-process mode (regular mode, sqlite), in one
+	// `n8n execute-batch` (one n8n boot; it writes each run's full IRun to <id>-snapshot.json) ...
 	const reference = new Map();
-	const single = await createInstance({ packageDir: ROOT, n8n });
-	cleanups.push(() => single.cleanup());
-	await single.importCredentials(credentials);
-	await single.importWorkflow(examples.map((e) => e.workflow));
-	for (const example of examples) {
-		const res = await single.execute(example.workflow.id);
-		assert.equal(res.error, undefined, `single-process ${example.file}: ${res.error?.message}`);
-		reference.set(example.workflow.id, normalizeOutputs(res.nodeRuns(example.batchNode)[0]));
-	}
-	await single.cleanup();
-	mark('single-process reference runs', t);
+	const referenceRuns = async () => {
+		const t1 = Date.now();
+		const single = await createInstance({ packageDir: ROOT, n8n });
+		cleanups.push(() => single.cleanup());
+		await single.importCredentials(credentials);
+		await single.importWorkflow(examples.map((e) => e.workflow));
+		const snapshots = path.join(single.userFolder, 'snapshots');
+		fs.mkdirSync(snapshots);
+		await single.run(['execute-batch', `--ids=${examples.map((e) => e.workflow.id).join(',')}`, `--snapshot=${snapshots}`, '--concurrency=1'], { timeoutMs: 900_000 });
+		for (const example of examples) {
+			const file = path.join(snapshots, `${example.workflow.id}-snapshot.json`);
+			assert.ok(fs.existsSync(file), `single-process run of ${example.file} wrote no snapshot`);
+			const run = JSON.parse(fs.readFileSync(file, 'utf8'));
+			assert.equal(run.data.resultData.error, undefined, `single-process ${example.file}: ${run.data.resultData.error?.message}`);
+			reference.set(example.workflow.id, normalizeOutputs(run.data.resultData.runData[example.batchNode][0]));
+		}
+		await single.cleanup();
+		mark('single-process reference runs (execute-batch)', t1);
+	};
 
-	// ── queue mode: one main, two workers, each its own user folder with the package installed
-	t = Date.now();
+	// ── ... while the queue-mode database is prepared: one main, two workers, each with its own
+	// user folder and the package installed, all on the same postgres, redis and encryption key
 	const queueEnv = {
 		DB_TYPE: 'postgresdb',
 		DB_POSTGRESDB_HOST: postgres.host,
@@ -182,24 +195,35 @@ try {
 	const main = await createInstance({ packageDir: ROOT, n8n, env: queueEnv });
 	const workerInstances = [await createInstance({ packageDir: ROOT, n8n, env: queueEnv }), await createInstance({ packageDir: ROOT, n8n, env: queueEnv })];
 	cleanups.push(() => main.cleanup(), ...workerInstances.map((w) => () => w.cleanup()));
-	await main.importCredentials(credentials);
-	await main.importWorkflow(examples.map((e) => webhookVariant(e.workflow)));
-	for (const example of examples) await main.run(['publish:workflow', `--id=${example.workflow.id}`]);
-	mark('import + publish into postgres (incl. migrations)', t);
+	const prepareQueue = async () => {
+		const t1 = Date.now();
+		await main.importCredentials(credentials); // runs the migrations on the empty postgres
+		await main.importWorkflow(examples.map((e) => webhookVariant(e.workflow)));
+		// Publishing = what `n8n publish:workflow --id` does (WorkflowRepository.publishVersion in
+		// @n8n/db 2.8.4: the current version must be in workflow_history, then active + activeVersionId),
+		// in one statement instead of one n8n boot per workflow. Main activates them at start (asserted).
+		const ids = examples.map((e) => `'${e.workflow.id}'`).join(',');
+		const published = postgres.sql(
+			`update workflow_entity w set active = true, "activeVersionId" = w."versionId" where w.id in (${ids}) and exists (select 1 from workflow_history h where h."workflowId" = w.id and h."versionId" = w."versionId") returning w.id`,
+		);
+		assert.equal(published.trim().split('\n').filter(Boolean).length, examples.length, `published: ${published}`);
+		mark('queue-mode import + publish into postgres (incl. migrations)', t1);
+	};
+	await Promise.all([referenceRuns(), prepareQueue()]);
 
 	t = Date.now();
-	const server = await main.startServer();
-	await server.process.waitForOutput(/Editor is now accessible/, 180_000);
-	const workers = await Promise.all(
-		workerInstances.map(async (inst, i) => {
+	const [server, ...workers] = await Promise.all([
+		main.startServer().then(async (srv) => (await srv.process.waitForOutput(/Editor is now accessible/, 240_000), srv)),
+		...workerInstances.map(async (inst, i) => {
 			const proc = await inst.spawn(['worker', '--concurrency=2']);
-			await proc.waitForOutput(/n8n worker is now ready/, 180_000);
+			await proc.waitForOutput(/n8n worker is now ready/, 240_000);
 			return { name: `worker${i + 1}`, proc };
 		}),
-	);
+	]);
 	mark('main + 2 workers started', t);
 	const activated = (server.process.output().match(/Activated workflow/g) ?? []).length;
 	console.log(`main on ${server.url} (${activated} workflows activated), ${workers.map((w) => `${w.name} pid ${w.proc.pid}`).join(', ')}`);
+	assert.equal(activated, examples.length, 'main activated every published workflow');
 
 	const finishedBy = () => {
 		const map = new Map();

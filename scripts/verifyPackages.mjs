@@ -146,7 +146,6 @@ if (withLint) {
 }
 
 for (const m of manifest) {
-	const pkgDir = path.join(OUT_DIR, m.name);
 	const vendor = VENDORS.find((v) => v.name === m.name);
 	let unpacked;
 	await check(`${m.name}: tarball holds only package.json, README.md, LICENSE (MIT) and dist/`, async () => {

@@ -159,7 +159,7 @@ export async function startPostgres({ pgBin, psql }) {
 		{ user },
 	);
 	const sql = (query, database = 'n8n') => {
-		const res = spawnSync(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', query], {
+		const res = spawnSync(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-v', 'ON_ERROR_STOP=1', '-q', '-At', '-c', query], {
 			encoding: 'utf8',
 			maxBuffer: 512 * 1024 * 1024,
 			env: { ...process.env, PGPASSWORD: 'n8n' },

@@ -275,6 +275,7 @@ export function vendorPackageJson(vendor, rootPkg, entries) {
 
 /** package.json of the combined package as published: the repo's, without scripts and devDependencies. */
 export function combinedPackageJson(rootPkg) {
-	const { scripts: _s, devDependencies: _d, main: _m, ...rest } = rootPkg;
-	return rest;
+	const pkg = { ...rootPkg };
+	for (const key of ['scripts', 'devDependencies', 'main']) delete pkg[key];
+	return pkg;
 }
