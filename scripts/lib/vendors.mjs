@@ -230,11 +230,19 @@ export function vendorReadme(vendor, pkg, markdown = fs.readFileSync(path.join(R
 		pkg.description,
 		`This is the ${vendor.title} part of [n8n-nodes-cloud-batch](${pkg.homepage}), published on its own so that it can be ` +
 			'verified by n8n (one service per package). It is built from the same source; the combined package ' +
-			'`n8n-nodes-cloud-batch` contains the same node together with the other vendors\' nodes. Do not install both ' +
-			'in one n8n: they would offer the same node twice.',
+			'`n8n-nodes-cloud-batch` contains the same node together with the other vendors\' nodes. Install one or the ' +
+			'other in an n8n, not both: they define the same credential types and would show the node twice. Workflows ' +
+			'moving between them need the node type changed (`n8n-nodes-cloud-batch.<node>` vs `' + pkg.name + '.<node>`).',
 		'## Install',
 		`In n8n: *Settings > Community Nodes > Install*, package name \`${pkg.name}\`. The package has no runtime dependencies ` +
 			'(signing uses `node:crypto`).',
+		'## Usage',
+		`1. Create the credential (see [Credentials](#credentials)). 2. Add the **${vendor.title}** node after any node ` +
+			'that outputs your items (ids in a field, read with an expression such as `{{ $json.id }}`), pick the ' +
+			'resource and operation. 3. Run: the node groups the items into as few API requests as the API allows, ' +
+			'and returns one result per item, linked to it (`pairedItem`). With the node setting *On Error* = ' +
+			'*Continue (using error output)*, items the service rejects go to the second output. A complete example ' +
+			`workflow: [examples/${vendor.example}](${pkg.homepage}/blob/main/examples/${vendor.example}).`,
 		'## Nodes and operations',
 		nodesTable,
 		...vendorSubs.map((s) => `### ${s.heading}\n\n${s.lines.join('\n').trim()}`),
