@@ -86,7 +86,7 @@ function build(pkg, entries, readme) {
 	fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(dir, 'LICENSE'));
 	const sources = stageSources(pkg, distFiles);
 	const packed = npmPack(dir);
-	return { name: pkg.name, dir: path.relative(ROOT, dir), nodes: entries.nodes, credentials: entries.credentials, distFiles: distFiles.length, sources: sources.length, ...packed };
+	return { name: pkg.name, dir: path.relative(ROOT, dir), nodes: entries.nodes, credentials: entries.credentials, distFiles: distFiles.length, sources, ...packed };
 }
 
 const started = Date.now();
@@ -111,26 +111,47 @@ manifest.push(
 );
 writeJson(path.join(OUT_DIR, 'manifest.json'), manifest);
 
-// committed vendors/<name>/package.json: what n8n's scanner finds in the attested source commit
+// committed vendors/<name>/: what n8n's scanner finds in the attested source commit. The package.json
+// plus symlinks to the vendor's own source folders/files (first two path segments of every source
+// its dist/ is built from: nodes/<Node>, nodes/shared, credentials/<Cred>.credentials.ts,
+// credentials/common, credentials/icons), so the scanner lints exactly this vendor's sources.
 const writeManifests = process.argv.includes('--write-manifests');
 const stale = [];
+const linksIn = (dir) => {
+	const out = [];
+	const walk = (d) => {
+		if (!fs.existsSync(d)) return;
+		for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+			const full = path.join(d, e.name);
+			if (e.isSymbolicLink()) out.push(`${path.relative(dir, full)} -> ${fs.readlinkSync(full)}`);
+			else if (e.isDirectory()) walk(full);
+		}
+	};
+	walk(dir);
+	return out.sort();
+};
 for (const vendor of VENDORS) {
 	const dir = path.join(VENDOR_MANIFEST_DIR, vendor.name);
+	const built = manifest.find((m) => m.name === vendor.name);
 	const generated = fs.readFileSync(path.join(OUT_DIR, vendor.name, 'package.json'), 'utf8');
+	const links = [...new Set(built.sources.map((s) => s.split('/').slice(0, 2).join('/')))].sort();
+	const target = (l) => path.relative(path.dirname(path.join(dir, l)), path.join(ROOT, l));
+	const wanted = links.map((l) => `${l} -> ${target(l)}`).sort();
 	const file = path.join(dir, 'package.json');
 	const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 	if (writeManifests) {
+		for (const e of fs.existsSync(dir) ? fs.readdirSync(dir) : []) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
 		fs.writeFileSync(file, generated);
-		for (const link of ['nodes', 'credentials']) {
-			const at = path.join(dir, link);
-			fs.rmSync(at, { force: true, recursive: false });
-			fs.symlinkSync(path.join('..', '..', link), at, 'dir');
+		for (const l of links) {
+			const at = path.join(dir, l);
+			fs.mkdirSync(path.dirname(at), { recursive: true });
+			fs.symlinkSync(target(l), at);
 		}
-	} else if (committed !== generated) stale.push(path.relative(ROOT, file));
+	} else if (committed !== generated || JSON.stringify(linksIn(dir)) !== JSON.stringify(wanted)) stale.push(path.relative(ROOT, dir));
 }
 if (stale.length) {
-	const message = `out of date (package.json n8n entries or metadata changed): ${stale.join(', ')}; run \`node scripts/packVendors.mjs --write-manifests\` and commit vendors/`;
+	const message = `out of date (package.json n8n entries, metadata or the sources they reach changed): ${stale.join(', ')}; run \`node scripts/packVendors.mjs --write-manifests\` and commit vendors/`;
 	if (process.argv.includes('--check-manifests')) {
 		console.error(`FAIL ${message}`);
 		process.exit(1);
@@ -139,6 +160,7 @@ if (stale.length) {
 }
 
 for (const m of manifest) {
+	m.sources = m.sources.length;
 	console.log(
 		`${m.name.padEnd(30)} ${String(m.nodes.length).padStart(2)} node(s) ${String(m.credentials.length).padStart(2)} credential(s) ` +
 			`${String(m.distFiles).padStart(3)} dist files  ${m.tarball} (${(m.size / 1024).toFixed(1)} kB)`,

@@ -24,6 +24,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import glob from 'fast-glob';
+
 import { loadExamples, startEmulatorProcess } from './lib/exampleSuite.mjs';
 import { createInstance, ensureN8n } from './lib/realN8n.mjs';
 import { OUT_DIR, ROOT, SOURCE_STAGE_DIR, VENDOR_MANIFEST_DIR, VENDORS } from './lib/vendors.mjs';
@@ -188,7 +190,10 @@ for (const m of manifest) {
 		const named = tracked.filter((f) => JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8')).name === m.name);
 		const expected = vendor ? path.relative(ROOT, path.join(VENDOR_MANIFEST_DIR, m.name, 'package.json')) : 'package.json';
 		assert.deepEqual(named, [expected]);
-		const res = await analyzePackage(path.dirname(path.join(ROOT, expected)), SOURCE_FILE_PATTERNS);
+		const dir = path.dirname(path.join(ROOT, expected));
+		const linted = glob.sync(SOURCE_FILE_PATTERNS, { cwd: dir, ignore: ['node_modules/**'] });
+		assert.ok(linted.some((f) => f.endsWith('.node.ts')), `the scanner would lint only ${linted.join(', ')} there`);
+		const res = await analyzePackage(dir, SOURCE_FILE_PATTERNS);
 		assert.ok(res.passed, `${res.message}\n${res.details ?? ''}`);
 	});
 	await check(`${m.name}: n8n scanner (analyzePackage) on the packed tarball`, async () => {
