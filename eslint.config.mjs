@@ -8,7 +8,7 @@ import globals from 'globals';
  */
 export default [
 	...config,
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**', 'packages-out/**', 'vendors/**'] },
 	{
 		files: ['test/**/*.ts', 'bench/**/*.ts'],
 		rules: {

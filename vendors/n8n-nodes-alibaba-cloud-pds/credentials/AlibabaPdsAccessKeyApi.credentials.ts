@@ -1,0 +1,1 @@
+../../../credentials/AlibabaPdsAccessKeyApi.credentials.ts

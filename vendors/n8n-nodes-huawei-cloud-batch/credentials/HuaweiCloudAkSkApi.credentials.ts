@@ -1,0 +1,1 @@
+../../../credentials/HuaweiCloudAkSkApi.credentials.ts

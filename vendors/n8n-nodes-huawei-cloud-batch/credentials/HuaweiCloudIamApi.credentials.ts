@@ -1,0 +1,1 @@
+../../../credentials/HuaweiCloudIamApi.credentials.ts

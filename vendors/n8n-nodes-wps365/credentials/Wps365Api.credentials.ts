@@ -1,0 +1,1 @@
+../../../credentials/Wps365Api.credentials.ts
