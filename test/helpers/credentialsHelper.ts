@@ -266,6 +266,27 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return this.credentialTypes.getProperties(type);
 	}
 
+	/**
+	 * Asked by n8n-core >= 2.3x before every credential read (abstract there, absent in 2.8): as the
+	 * CLI, a credential type is usable by every node unless it restricts itself to its supportedNodes.
+	 */
+	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
+		if (!this.credentialTypes.has(credentialType)) return true;
+		const type = this.credentialTypes.getByName(credentialType) as ICredentialType & { restrictToSupportedNodes?: boolean };
+		return !type.restrictToSupportedNodes || (type.supportedNodes ?? []).includes(nodeType);
+	}
+
+	/** n8n-core >= 2.3x calls this on its OAuth paths only; none of this package's credentials is OAuth. */
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const credentialType = this.credentialTypes.getByName(typeName);
+		if (typeof credentialType.preAuthentication !== 'function') return undefined;
+		return (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+	}
+
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,

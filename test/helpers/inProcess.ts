@@ -112,6 +112,17 @@ if (inProcessRuntime) {
 	}
 }
 
+/** Version of the n8n-core the harness runs on (the pinned devDependency, or the mapped one). */
+export const N8N_CORE_VERSION: string = require(`${dirname(require.resolve('n8n-core'))}/../package.json`).version;
+
+/** True when N8N_CORE_VERSION is lower than `version` (plain x.y.z comparison). */
+export function n8nCoreOlderThan(version: string): boolean {
+	const a = N8N_CORE_VERSION.split('.').map(Number);
+	const b = version.split('.').map(Number);
+	for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+	return false;
+}
+
 const Container = require(
 	require.resolve('@n8n/di', { paths: [dirname(require.resolve('n8n-core'))] }),
 ).Container as { get<T>(cls: ServiceClass<T>): T };
