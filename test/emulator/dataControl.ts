@@ -12,6 +12,8 @@
  *   POST /__emulator/data/wps/files/update        {ids: [...], at?}  mtime = at (default now), version + 1
  *   POST /__emulator/data/wps/files/delete        {ids: [...]}
  *   POST /__emulator/data/wps/files/restrict      {ids: [...]}  the app loses permission (left out of answers)
+ *   POST /__emulator/data/batch                   [{route: 'pds/files', body}, ...] -> the answers, in order;
+ *                                                 applied in one request, so a poll sees all of them or none
  *
  * Times (`startedAt`, `updatedAt`, `at`) are epoch milliseconds; they default to the emulator's
  * clock (`POST /__emulator/clock` moves it), so a shifted clock shows up in the data too. The
@@ -134,8 +136,24 @@ function wpsUpdate(body: Body, now: number): { updated: number } {
 export function dataControl(req: EmulatorRequest, ctx: EmulatorContext, action: string): EmulatorResponse | undefined {
 	if (req.method !== 'POST' || !action.startsWith(DATA_CONTROL_PREFIX)) return undefined;
 	const body = (req.bodyText.trim() === '' ? {} : JSON.parse(req.bodyText)) as Body;
+	const route = action.slice(DATA_CONTROL_PREFIX.length);
+	if (route === 'batch') {
+		// several changes in one request: applied together, so no poll can see only some of them
+		if (!Array.isArray(body)) throw new Error('data/batch takes an array of {route, body}');
+		return ok(
+			(body as Array<{ route?: string; body?: Body }>).map((step) => {
+				const answer = applyChange(String(step.route ?? ''), step.body ?? {}, ctx);
+				if (!answer) throw new Error(`unknown data route ${String(step.route)}`);
+				return answer.body;
+			}),
+		);
+	}
+	return applyChange(route, body, ctx);
+}
+
+function applyChange(route: string, body: Body, ctx: EmulatorContext): EmulatorResponse | undefined {
 	const now = ctx.now().getTime();
-	switch (action.slice(DATA_CONTROL_PREFIX.length)) {
+	switch (route) {
 		case 'taurusdb/files':
 			return ok(
 				taurusDbData.add(

@@ -350,3 +350,22 @@ describe('WPS 365 Trigger (Watched Files Changed)', () => {
 		await expect(poller([WPS_FIXTURE_IDS.restrictedFile]).poll('manual')).rejects.toThrow(/No watched files WPS returns/);
 	});
 });
+
+// ------------------------------------------------------------------------------------------------
+describe('emulator data control', () => {
+	it('applies a batch of changes in one request, with times from the (shiftable) emulator clock', async () => {
+		emulator.shiftClock(-3600_000);
+		const answers = (await control('data/batch', [
+			{ route: 'taurusdb/files', body: {} },
+			{ route: 'pds/files', body: { drive_id: PDS_USER_DRIVE_ID, name: 'clock.txt' } },
+			{ route: 'wps/files/update', body: { ids: [WPS_FIXTURE_IDS.files[0]] } },
+		])) as unknown as IDataObject[];
+		expect(answers).toHaveLength(3);
+		const hourAgo = Date.now() - 3600_000;
+		expect(Math.abs(Number(answers[0].updatedAt) - hourAgo)).toBeLessThan(5000);
+		expect(Math.abs(Date.parse(String(answers[1].updated_at)) - hourAgo)).toBeLessThan(5000);
+		expect(answers[2]).toEqual({ updated: 1 });
+		await expect(control('data/batch', [{ route: 'no/such', body: {} }])).rejects.toThrow(/unknown data route/);
+		await expect(control('data/taurusdb/files/delete', { name: 'nope' })).rejects.toThrow(/no audit file/);
+	});
+});
