@@ -134,6 +134,19 @@ describe('Huawei Cloud Trigger (New Audit Log File)', () => {
 		const names = await addFiles(2);
 		expect(items(await trigger.poll()).map((i) => i.json.name)).toEqual(names);
 		expect(huaweiState.tokensIssued).toBe(2);
+
+		// a 401 whose renewal fails (the password was changed meanwhile): nothing emitted, nothing lost
+		const store = trigger.credentialStore;
+		const details = store.detailsFor('huaweiCloudIamApi');
+		const saved = store.getData('huaweiCloudIamApi');
+		store.persist(details, 'huaweiCloudIamApi', { ...saved, password: 'changed-meanwhile' });
+		emulator.expireTokens();
+		const more = await addFiles(2);
+		const state = trigger.snapshot();
+		await expect(trigger.poll()).rejects.toThrow();
+		expect(trigger.snapshot()).toEqual(state);
+		store.persist(details, 'huaweiCloudIamApi', { ...store.getData('huaweiCloudIamApi'), password: saved.password });
+		expect(items(await trigger.poll()).map((i) => i.json.name)).toEqual(more);
 	});
 
 	it('only one node when Node ID is set; downloads into binary on request', async () => {
