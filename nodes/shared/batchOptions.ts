@@ -80,11 +80,17 @@ function clamp(value: unknown, min: number, max: number, fallback: number): numb
 
 /** Reads the batching fields of the `options` collection (node-wide: taken from item 0). */
 export function readBatchSettings(ctx: IExecuteFunctions, apiMaximum: number): BatchSettings {
-	const options = ctx.getNodeParameter('options', 0, {}) as {
-		batchSize?: number;
-		concurrency?: number;
-		maxRetries?: number;
-	};
+	return batchSettingsFrom(ctx.getNodeParameter('options', 0, {}) as BatchOptionValues, apiMaximum);
+}
+
+export interface BatchOptionValues {
+	batchSize?: number;
+	concurrency?: number;
+	maxRetries?: number;
+}
+
+/** The batching fields of an `options` collection already read (triggers read it without an item). */
+export function batchSettingsFrom(options: BatchOptionValues, apiMaximum: number): BatchSettings {
 	return {
 		batchSize: clamp(options.batchSize, 1, apiMaximum, apiMaximum),
 		concurrency: clamp(options.concurrency, 1, MAX_CONCURRENCY, DEFAULT_CONCURRENCY),

@@ -3,15 +3,15 @@ import type { IBinaryKeyData, IExecuteFunctions, INodeProperties } from 'n8n-wor
 import type { OutputData, UnitOutcome } from './batchEngine';
 import { isFailure, runWithConcurrency, toUnitFailure } from './batchEngine';
 import type { BatchSettings } from './batchOptions';
-import type { RetryPolicy, ServiceErrorReader } from './transport';
+import type { RequestContext, RetryPolicy, ServiceErrorReader } from './transport';
 import { sendWithRetry } from './transport';
 
 /**
  * Downloads the file behind each output's link into a binary property. The links are pre-signed
  * (OBS, emulator), so no credential is sent. A failed download fails only that unit.
  */
-async function downloadLinkedFiles(
-	ctx: IExecuteFunctions,
+export async function downloadLinkedFiles(
+	ctx: RequestContext,
 	outcomes: Array<UnitOutcome | undefined>,
 	options: {
 		linkField: string;

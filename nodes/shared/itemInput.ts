@@ -67,6 +67,24 @@ export function itemParameter<T = unknown>(ctx: IExecuteFunctions, name: string,
 }
 
 /**
+ * Splits a parameter value into ids: one id, a comma or newline separated list, or an array of
+ * those. `notText` is the first value that is neither text nor a number (an object).
+ */
+export function idsFromValue(raw: unknown): { ids: string[]; notText?: unknown } {
+	const values: unknown[] = Array.isArray(raw) ? raw.flat() : [raw];
+	const ids: string[] = [];
+	for (const value of values) {
+		if (value === undefined || value === null) continue;
+		if (typeof value === 'object') return { ids, notText: value };
+		for (const part of String(value).split(/[,\n]/)) {
+			const id = part.trim();
+			if (id) ids.push(id);
+		}
+	}
+	return { ids };
+}
+
+/**
  * Reads a list of ids from a parameter that users fill in many ways: one id, a comma or newline
  * separated list, or an expression that returns an array. Empty entries are dropped.
  */
@@ -76,21 +94,12 @@ export function readIdList(
 	itemIndex: number,
 	label: string,
 ): string[] {
-	const raw = itemParameter<unknown>(ctx, parameter, itemIndex, '');
-	const values: unknown[] = Array.isArray(raw) ? raw.flat() : [raw];
-	const ids: string[] = [];
-	for (const value of values) {
-		if (value === undefined || value === null) continue;
-		if (typeof value === 'object') {
-			throw new NodeOperationError(ctx.getNode(), `${label} must be text or a list of text`, {
-				itemIndex,
-				description: `Item ${itemIndex} gave ${JSON.stringify(value).slice(0, 100)}`,
-			});
-		}
-		for (const part of String(value).split(/[,\n]/)) {
-			const id = part.trim();
-			if (id) ids.push(id);
-		}
+	const { ids, notText } = idsFromValue(itemParameter<unknown>(ctx, parameter, itemIndex, ''));
+	if (notText !== undefined) {
+		throw new NodeOperationError(ctx.getNode(), `${label} must be text or a list of text`, {
+			itemIndex,
+			description: `Item ${itemIndex} gave ${JSON.stringify(notText).slice(0, 100)}`,
+		});
 	}
 	if (ids.length === 0) {
 		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {

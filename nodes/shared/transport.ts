@@ -3,9 +3,13 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
+
+/** What a request is sent from: an action node's run or a trigger's poll. */
+export type RequestContext = IExecuteFunctions | IPollFunctions;
 
 /** One HTTP call of a batch node. `credentialType` unset = unauthenticated (pre-signed URLs). */
 export interface ApiRequest {
@@ -121,7 +125,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.ra
 export class ServiceCallError extends NodeApiError {}
 
 function toServiceCallError(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	facts: FailureFacts,
 	readServiceError: ServiceErrorReader,
 	attempts: number,
@@ -175,7 +179,7 @@ async function oneRenewalAtATime<T>(key: string, renew: () => Promise<T>): Promi
  * fetches a new token (preAuthentication) exactly once and retries.
  */
 export async function sendWithRetry<T = unknown>(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	request: ApiRequest,
 	policy: RetryPolicy,
 	readServiceError: ServiceErrorReader,

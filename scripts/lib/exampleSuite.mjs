@@ -75,7 +75,7 @@ export function loadExamples(emulatorUrl) {
 		});
 }
 
-function exampleCredentials(emulatorUrl) {
+export function exampleCredentials(emulatorUrl) {
 	const result = spawnSync(process.execPath, [TS_NODE, '--transpile-only', 'test/e2e/credentials.ts', emulatorUrl], {
 		cwd: ROOT,
 		encoding: 'utf8',

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { dataControl } from './dataControl';
 import { handleFileDownload } from './files';
 import { routeModules } from './modules';
 import type {
@@ -383,7 +384,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 					return { status: 200, body: { now: ctx.now().toISOString() } };
 				}
 				default:
-					return jsonError(404, 'EMULATOR.404', `Unknown control route ${req.method} ${req.rawPath}`);
+					return (
+						dataControl(req, ctx, action) ??
+						jsonError(404, 'EMULATOR.404', `Unknown control route ${req.method} ${req.rawPath}`)
+					);
 			}
 		} catch (error) {
 			return jsonError(400, 'EMULATOR.400', (error as Error).message);

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { pdsEndpoint } from '../../../credentials/common/alibabaPds';
-import type { ApiResponse, RetryPolicy, ServiceError } from '../../shared/transport';
-import { sendWithRetry } from '../../shared/transport';
+import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
+import { sendWithRetry, ServiceCallError } from '../../shared/transport';
 
 export type PdsAuthentication = 'jwtApp' | 'accessKey';
 
@@ -65,7 +65,11 @@ export interface PdsTarget {
 }
 
 export async function resolvePdsTarget(ctx: IExecuteFunctions): Promise<PdsTarget> {
-	const authentication = ctx.getNodeParameter('authentication', 0) as PdsAuthentication;
+	return await pdsTargetFor(ctx, ctx.getNodeParameter('authentication', 0) as PdsAuthentication);
+}
+
+/** The target for an Authentication value (nodes and triggers). */
+export async function pdsTargetFor(ctx: RequestContext, authentication: PdsAuthentication): Promise<PdsTarget> {
 	const credentialType = PDS_CREDENTIAL_TYPES[authentication] ?? PDS_CREDENTIAL_TYPES.jwtApp;
 	const credentials = await ctx.getCredentials(credentialType);
 	return {
@@ -90,7 +94,7 @@ export interface BatchChildResponse {
 
 /** One `/v2/batch` call: 1..100 children of one resource family. */
 export async function pdsBatch(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	target: PdsTarget,
 	children: BatchChild[],
 	retry: RetryPolicy,
@@ -119,4 +123,35 @@ export async function pdsBatch(
 	);
 	const requestId = response.headers['x-ca-request-id'] ?? response.headers['x-request-id'];
 	return { responses: response.body?.responses ?? [], requestId: requestId ? String(requestId) : undefined };
+}
+
+/**
+ * One child request sent through `/v2/batch` on its own, for callers that need its body or an
+ * error (the trigger's `/file/search`): a child status >= 400 is thrown like a failed request.
+ */
+export async function pdsBatchChild<T extends IDataObject>(
+	ctx: RequestContext,
+	target: PdsTarget,
+	child: Omit<BatchChild, 'id'>,
+	retry: RetryPolicy,
+): Promise<T> {
+	const { responses, requestId } = await pdsBatch(ctx, target, [{ id: '0', ...child }], retry);
+	const response = responses.find((r) => String(r.id) === '0');
+	if (!response) {
+		throw new ServiceCallError(ctx.getNode(), { message: 'PDS returned no response for the child request' }, {
+			message: `PDS returned no response for ${child.url}`,
+			description: requestId ? `request id ${requestId}` : undefined,
+		});
+	}
+	if (response.status >= 400) {
+		const error = readPdsError(response.status, response.body, {});
+		const message = `${error.code ?? `HTTP ${response.status}`}: ${error.message ?? 'request failed'}`;
+		const id = error.requestId ?? requestId;
+		throw new ServiceCallError(ctx.getNode(), { message, code: error.code ?? '', httpCode: String(response.status) }, {
+			message,
+			description: `${child.url}: HTTP ${response.status}` + (id ? `, request id ${id}` : ''),
+			httpCode: String(response.status),
+		});
+	}
+	return (response.body ?? {}) as T;
 }

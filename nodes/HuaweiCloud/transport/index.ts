@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { HuaweiService } from '../../../credentials/common/huaweiCloud';
 import { huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
-import type { ApiRequest, ApiResponse, RetryPolicy, ServiceError } from '../../shared/transport';
+import type { ApiRequest, ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
 import { sendWithRetry } from '../../shared/transport';
 
 export type HuaweiAuthentication = 'iamToken' | 'akSk';
@@ -33,10 +33,20 @@ export async function resolveHuaweiTarget(
 	service: HuaweiService,
 ): Promise<HuaweiTarget> {
 	const authentication = ctx.getNodeParameter('authentication', 0) as HuaweiAuthentication;
+	const options = ctx.getNodeParameter('options', 0, {}) as { endpoint?: string };
+	return await huaweiTargetFor(ctx, service, authentication, options.endpoint);
+}
+
+/** The target for an Authentication value and an optional Endpoint URL override (nodes and triggers). */
+export async function huaweiTargetFor(
+	ctx: RequestContext,
+	service: HuaweiService,
+	authentication: HuaweiAuthentication,
+	endpoint: string | undefined,
+): Promise<HuaweiTarget> {
 	const credentialType = HUAWEI_CREDENTIAL_TYPES[authentication] ?? HUAWEI_CREDENTIAL_TYPES.iamToken;
 	const credentials = await ctx.getCredentials(credentialType);
-	const options = ctx.getNodeParameter('options', 0, {}) as { endpoint?: string };
-	const override = String(options.endpoint ?? '').trim();
+	const override = String(endpoint ?? '').trim();
 	if (override && !/^https?:\/\/[^/\s]+/i.test(override)) {
 		throw new NodeOperationError(ctx.getNode(), `Endpoint URL "${override}" is not an http(s) URL`, {
 			itemIndex: 0,
@@ -66,7 +76,7 @@ export function readHuaweiError(_status: number, body: unknown, headers: IDataOb
 }
 
 export async function huaweiRequest<T>(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	target: HuaweiTarget,
 	request: Omit<ApiRequest, 'credentialType' | 'url'> & { path: string },
 	retry: RetryPolicy,

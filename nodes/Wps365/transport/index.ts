@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { wpsApiBaseUrl } from '../../../credentials/common/wps365';
-import type { ApiResponse, RetryPolicy, ServiceError } from '../../shared/transport';
+import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
 import { sendWithRetry, ServiceCallError } from '../../shared/transport';
 
 export const WPS_CREDENTIAL_TYPE = 'wps365Api';
@@ -26,7 +26,7 @@ export interface WpsTarget {
 	needsToken: boolean;
 }
 
-export async function resolveWpsTarget(ctx: IExecuteFunctions): Promise<WpsTarget> {
+export async function resolveWpsTarget(ctx: RequestContext): Promise<WpsTarget> {
 	const credentials = await ctx.getCredentials(WPS_CREDENTIAL_TYPE);
 	return {
 		apiBase: wpsApiBaseUrl(credentials),
@@ -36,7 +36,7 @@ export async function resolveWpsTarget(ctx: IExecuteFunctions): Promise<WpsTarge
 
 /** POSTs JSON to a v7 API path; a non-zero `code` in an HTTP 200 is an error too. */
 export async function wpsPost<T extends IDataObject>(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	apiBase: string,
 	path: string,
 	body: IDataObject,

@@ -2,9 +2,12 @@
  * TaurusDB (GaussDB(for MySQL)) `GET /v3/{project_id}/instance/{instance_id}/auditlog/download-link`:
  * full-SQL audit files of one instance, filtered by node and time window, paged by file name.
  */
+import { randomUUID } from 'node:crypto';
+
 import { downloadUrl, registerDownloadKind } from '../files';
 import type { EmulatorContext, EmulatorRequest, EmulatorResponse, RouteModule } from '../types';
 import { authenticate, checkProject } from './auth';
+import type { TaurusAuditFileSeed } from './fixtures';
 import { HUAWEI_PROJECT, TAURUSDB_INSTANCE_ID, TAURUSDB_NODE_IDS, taurusAuditFiles } from './fixtures';
 import { formatBeijing, json, parseOffsetTime, Query, serviceError } from './http';
 
@@ -16,7 +19,65 @@ export const TAURUSDB_DEFAULT_LIMIT = 10;
 /** Validity of a returned download link (emulator's choice; not documented). */
 const LINK_LIFETIME_MS = 5 * 60_000;
 
-const filesByName = new Map(taurusAuditFiles.map((f) => [f.name, f]));
+/**
+ * The live file list (sorted by name, like the seed): tests and the control API add, update and
+ * delete files between polls (taurusDbData); reset() restores the seed.
+ */
+let liveFiles: TaurusAuditFileSeed[] = [];
+const filesByName = new Map<string, TaurusAuditFileSeed>();
+
+function restoreSeed(): void {
+	liveFiles = taurusAuditFiles.map((f) => ({ ...f }));
+	filesByName.clear();
+	for (const f of liveFiles) filesByName.set(f.name, f);
+}
+restoreSeed();
+
+let addedCount = 0;
+
+/** Mutations of the audit files (used by the `/__emulator/data/taurusdb/...` control routes). */
+export const taurusDbData = {
+	/**
+	 * Adds a file being written from `startedAt` to `updatedAt` (default: both now). The name follows
+	 * the service's pattern `<yyyymmddhhmmss>_<instance>_<node>_SQLAudit_<uuid>` unless given.
+	 */
+	add(input: { name?: string; nodeId?: string; startedAt?: number; updatedAt?: number; sizeKb?: number }, now: number): TaurusAuditFileSeed {
+		const nodeId = input.nodeId ?? TAURUSDB_NODE_IDS[addedCount % TAURUSDB_NODE_IDS.length];
+		const updatedAt = input.updatedAt ?? now;
+		const startedAt = Math.min(input.startedAt ?? updatedAt, updatedAt);
+		addedCount++;
+		const uuid = randomUUID();
+		const name = input.name ?? `${compactBeijing(startedAt)}_${TAURUSDB_INSTANCE_ID}_${nodeId}_SQLAudit_${uuid}`;
+		if (filesByName.has(name)) throw new Error(`audit file ${name} exists`);
+		const file: TaurusAuditFileSeed = { name, nodeId, startedAt, updatedAt, sizeKb: input.sizeKb ?? 64 };
+		const at = firstAfter(name);
+		liveFiles.splice(at, 0, file);
+		filesByName.set(name, file);
+		return { ...file };
+	},
+	/** The file was written to again: its updated time moves (default: now). */
+	update(name: string, now: number, updatedAt?: number): TaurusAuditFileSeed {
+		const file = filesByName.get(name);
+		if (!file) throw new Error(`no audit file ${name}`);
+		file.updatedAt = updatedAt ?? now;
+		return { ...file };
+	},
+	remove(name: string): void {
+		if (!filesByName.delete(name)) throw new Error(`no audit file ${name}`);
+		liveFiles = liveFiles.filter((f) => f.name !== name);
+	},
+	list(): TaurusAuditFileSeed[] {
+		return liveFiles.map((f) => ({ ...f }));
+	},
+	reset(): void {
+		restoreSeed();
+		addedCount = 0;
+	},
+};
+
+function compactBeijing(ms: number): string {
+	return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:T]/g, '');
+}
 
 registerDownloadKind('taurusdb', (name) => {
 	const file = filesByName.get(name);
@@ -78,9 +139,9 @@ function downloadLinks(
 	// modification >= start). A node id of another instance simply matches no file.
 	const linkExpires = formatBeijing(ctx.now().getTime() + LINK_LIFETIME_MS);
 	// taurusAuditFiles is sorted by name: jump past last_file_name, then collect one page
-	const page: typeof taurusAuditFiles = [];
-	for (let i = firstAfter(lastFileName); i < taurusAuditFiles.length && page.length < limit; i++) {
-		const f = taurusAuditFiles[i];
+	const page: TaurusAuditFileSeed[] = [];
+	for (let i = firstAfter(lastFileName); i < liveFiles.length && page.length < limit; i++) {
+		const f = liveFiles[i];
 		if (nodeId !== undefined && f.nodeId !== nodeId) continue;
 		if (f.startedAt <= end && f.updatedAt >= start) page.push(f);
 	}
@@ -98,10 +159,10 @@ function downloadLinks(
 function firstAfter(name: string | undefined): number {
 	if (name === undefined) return 0;
 	let low = 0;
-	let high = taurusAuditFiles.length;
+	let high = liveFiles.length;
 	while (low < high) {
 		const mid = (low + high) >>> 1;
-		if (taurusAuditFiles[mid].name <= name) low = mid + 1;
+		if (liveFiles[mid].name <= name) low = mid + 1;
 		else high = mid;
 	}
 	return low;
@@ -109,6 +170,9 @@ function firstAfter(name: string | undefined): number {
 
 export const taurusDbModule: RouteModule = {
 	name: 'huawei-taurusdb',
+	reset() {
+		taurusDbData.reset();
+	},
 	handle(req, ctx) {
 		const match = PATH_RE.exec(req.rawPath);
 		if (!match || req.method !== 'GET') return undefined;

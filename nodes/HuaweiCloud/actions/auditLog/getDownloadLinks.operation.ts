@@ -7,13 +7,15 @@ import { operationOptions, readBatchSettings } from '../../../shared/batchOption
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { requireValid } from '../../../shared/itemInput';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
+import type { RequestContext, RetryPolicy } from '../../../shared/transport';
+import type { HuaweiTarget } from '../../transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
 import { endpointOption, languageOption } from '../common.descriptions';
 
 /** `limit` is 1..50 files per page (huawei-cloud.md 3.2). */
 export const TAURUSDB_MAX_PAGE = 50;
-const INSTANCE_ID = /^[A-Za-z0-9]{32}in07$/;
-const NODE_ID = /^[A-Za-z0-9]{32}no07$/;
+export const INSTANCE_ID = /^[A-Za-z0-9]{32}in07$/;
+export const NODE_ID = /^[A-Za-z0-9]{32}no07$/;
 
 const properties: INodeProperties[] = [
 	{
@@ -89,6 +91,53 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+export interface AuditLogListing {
+	instanceId: string;
+	nodeId: string;
+	/** `yyyy-mm-ddThh:mm:ss+hhmm` (formatHuaweiTime). */
+	startTime: string;
+	endTime: string;
+	/** Max files to return; Infinity for all. */
+	maxFiles: number;
+	pageSize: number;
+	language?: string;
+}
+
+/** One file of the listing as the node outputs it: `{instance_id, name, size, updated_time, download_link, link_expired_time}`. */
+export type AuditLogFile = IDataObject & { instance_id: string; name: string; updated_time: string };
+
+/**
+ * Lists the audit log files of one instance in a time window, following `last_file_name` page by
+ * page until a short page or `maxFiles` (used by the Get Download Links operation and the trigger).
+ */
+export async function listAuditLogFiles(
+	ctx: RequestContext,
+	target: HuaweiTarget,
+	u: AuditLogListing,
+	retry: RetryPolicy,
+): Promise<AuditLogFile[]> {
+	const path = `/v3/${encodeURIComponent(target.projectId)}/instance/${encodeURIComponent(u.instanceId)}/auditlog/download-link`;
+	const outputs: AuditLogFile[] = [];
+	let lastFileName: string | undefined;
+	while (outputs.length < u.maxFiles) {
+		const limit = Math.min(u.pageSize, u.maxFiles - outputs.length);
+		const qs: IDataObject = { start_time: u.startTime, end_time: u.endTime, limit };
+		if (u.nodeId) qs.node_id = u.nodeId;
+		if (lastFileName) qs.last_file_name = lastFileName;
+		const response = await huaweiRequest<DownloadLinkResponse>(
+			ctx,
+			target,
+			{ method: 'GET', path, qs, headers: { 'X-Language': u.language ?? 'en-us' } },
+			retry,
+		);
+		const files = response.body?.files ?? [];
+		for (const file of files) outputs.push({ instance_id: u.instanceId, ...file });
+		if (files.length < limit) break;
+		lastFileName = files[files.length - 1].name;
+	}
+	return outputs;
+}
+
 interface ListingUnit {
 	instanceId: string;
 	nodeId: string;
@@ -147,27 +196,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	// one unit per item: its listing is paged with last_file_name until done or the limit is reached
 	const listFiles = async ([unit]: Array<BatchUnit<ListingUnit>>): Promise<UnitOutcome[]> => {
-		const u = unit.payload;
-		const path = `/v3/${encodeURIComponent(target.projectId)}/instance/${encodeURIComponent(u.instanceId)}/auditlog/download-link`;
-		const outputs: OutputData[] = [];
-		let lastFileName: string | undefined;
-		while (outputs.length < u.maxFiles) {
-			const limit = Math.min(u.pageSize, u.maxFiles - outputs.length);
-			const qs: IDataObject = { start_time: u.startTime, end_time: u.endTime, limit };
-			if (u.nodeId) qs.node_id = u.nodeId;
-			if (lastFileName) qs.last_file_name = lastFileName;
-			const response = await huaweiRequest<DownloadLinkResponse>(
-				this,
-				target,
-				{ method: 'GET', path, qs, headers: { 'X-Language': options.language ?? 'en-us' } },
-				settings.retry,
-			);
-			const files = response.body?.files ?? [];
-			for (const file of files) outputs.push({ json: { instance_id: u.instanceId, ...file } });
-			if (files.length < limit) break;
-			lastFileName = files[files.length - 1].name;
-		}
-		return [{ outputs }];
+		const files = await listAuditLogFiles(this, target, { ...unit.payload, language: options.language }, settings.retry);
+		return [{ outputs: files.map((json): OutputData => ({ json })) }];
 	};
 
 	await executePlan(plan, { batchSize: 1, concurrency: settings.concurrency, sendChunk: listFiles, firstAlone: target.needsToken });

@@ -5,6 +5,7 @@ import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { readIdList, requireIdLengths } from '../../../shared/itemInput';
+import type { RequestContext, RetryPolicy } from '../../../shared/transport';
 import { resolveWpsTarget, wpsPost } from '../../transport';
 
 /** batch_get_meta takes at most 1024 ids of at most 1024 characters (wps365.md 1.6). */
@@ -64,6 +65,21 @@ interface BatchGetMetaResponse extends IDataObject {
 	data?: { items?: IDataObject[] };
 }
 
+/**
+ * One `batch_get_meta` call (1..1024 ids): the returned items by id. Ids WPS leaves out (not found
+ * or no permission) are absent from the map.
+ */
+export async function batchGetMeta(
+	ctx: RequestContext,
+	apiBase: string,
+	fileIds: string[],
+	headers: IDataObject,
+	retry: RetryPolicy,
+): Promise<Map<string, IDataObject>> {
+	const response = await wpsPost<BatchGetMetaResponse>(ctx, apiBase, PATH, { file_ids: fileIds }, headers, retry);
+	return new Map((response.body.data?.items ?? []).map((item) => [String(item.id), item]));
+}
+
 function isoFromSeconds(value: unknown): string | undefined {
 	const seconds = Number(value);
 	return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
@@ -112,15 +128,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const headers: IDataObject = options.idType ? { 'X-Kso-Id-Type': options.idType } : {};
 
 	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
-		const response = await wpsPost<BatchGetMetaResponse>(
-			this,
-			target.apiBase,
-			PATH,
-			{ file_ids: chunk.map((u) => u.payload.fileId) },
-			headers,
-			settings.retry,
-		);
-		const byId = new Map((response.body.data?.items ?? []).map((item) => [String(item.id), item]));
+		const byId = await batchGetMeta(this, target.apiBase, chunk.map((u) => u.payload.fileId), headers, settings.retry);
 		return chunk.map(({ payload }): UnitOutcome => {
 			const item = byId.get(payload.fileId);
 			if (!item) {

@@ -1,0 +1,204 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import type { AuditLogFile } from '../HuaweiCloud/actions/auditLog/getDownloadLinks.operation';
+import {
+	INSTANCE_ID,
+	listAuditLogFiles,
+	NODE_ID,
+	TAURUSDB_MAX_PAGE,
+} from '../HuaweiCloud/actions/auditLog/getDownloadLinks.operation';
+import { endpointOption, languageOption } from '../HuaweiCloud/actions/common.descriptions';
+import { formatHuaweiTime, parseDateValue } from '../HuaweiCloud/helpers/time';
+import type { HuaweiAuthentication } from '../HuaweiCloud/transport';
+import { huaweiTargetFor, readHuaweiError } from '../HuaweiCloud/transport';
+import type { BatchOptionValues } from '../shared/batchOptions';
+import { batchSettingsFrom, operationOptions } from '../shared/batchOptions';
+import type { OutputData, UnitOutcome } from '../shared/batchEngine';
+import { isFailure } from '../shared/batchEngine';
+import { downloadLinkedFiles, downloadOptions } from '../shared/download';
+import {
+	isManualPoll,
+	lookbackOption,
+	nothingToShow,
+	readPollWindow,
+	savePollWindow,
+	takeNew,
+} from '../shared/pollWindow';
+
+/** How far back the manual test looks for the newest file (at least). */
+const MANUAL_LOOKBACK_HOURS = 24;
+
+interface TriggerOptions extends BatchOptionValues {
+	lookbackHours?: number;
+	download?: boolean;
+	binaryPropertyName?: string;
+	endpoint?: string;
+	language?: string;
+}
+
+export class HuaweiCloudTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Huawei Cloud Trigger',
+		name: 'huaweiCloudTrigger',
+		icon: { light: 'file:huaweiCloud.svg', dark: 'file:huaweiCloud.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"New audit log file: " + $parameter["instanceId"]}}',
+		description: 'Starts the workflow when a new TaurusDB full-SQL audit log file appears',
+		defaults: { name: 'Huawei Cloud Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'huaweiCloudIamApi',
+				required: true,
+				displayOptions: { show: { authentication: ['iamToken'] } },
+			},
+			{
+				name: 'huaweiCloudAkSkApi',
+				required: true,
+				displayOptions: { show: { authentication: ['akSk'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'IAM Token (User Password)', value: 'iamToken' },
+					{ name: 'AK/SK Signature', value: 'akSk' },
+				],
+				default: 'iamToken',
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'New Audit Log File',
+						value: 'newAuditLogFile',
+						description: 'A TaurusDB full-SQL audit log file appeared',
+					},
+				],
+				default: 'newAuditLogFile',
+			},
+			{
+				displayName: 'Instance ID',
+				name: 'instanceId',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
+				description: 'TaurusDB instance ID: 36 letters and digits ending in "in07"',
+			},
+			{
+				displayName: 'Node ID',
+				name: 'nodeId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
+				description: 'Only files of this node (36 characters ending in "no07"). Leave empty for all nodes.',
+			},
+			operationOptions(
+				[lookbackOption, ...downloadOptions('new audit log file'), endpointOption, languageOption],
+				1,
+				'listings',
+			),
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const instanceId = String(this.getNodeParameter('instanceId', '')).trim();
+		const nodeId = String(this.getNodeParameter('nodeId', '')).trim();
+		if (!INSTANCE_ID.test(instanceId)) {
+			throw new NodeOperationError(this.getNode(), `Instance ID: "${instanceId}" is not 36 letters and digits ending in "in07"`);
+		}
+		if (nodeId !== '' && !NODE_ID.test(nodeId)) {
+			throw new NodeOperationError(this.getNode(), `Node ID: "${nodeId}" is not 36 letters and digits ending in "no07"`);
+		}
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const settings = batchSettingsFrom(options, 1);
+		const authentication = this.getNodeParameter('authentication', 'iamToken') as HuaweiAuthentication;
+		const target = await huaweiTargetFor(this, 'taurusdb', authentication, options.endpoint);
+		const timeZone = this.getTimezone();
+		const lookbackHours = Math.max(0, Number(options.lookbackHours ?? 0) || 0);
+		const now = Date.now();
+
+		const list = async (from: number) =>
+			await listAuditLogFiles(
+				this,
+				target,
+				{
+					instanceId,
+					nodeId,
+					startTime: formatHuaweiTime(new Date(from), timeZone),
+					endTime: formatHuaweiTime(new Date(now), timeZone),
+					maxFiles: Infinity,
+					pageSize: TAURUSDB_MAX_PAGE,
+					language: options.language,
+				},
+				settings.retry,
+			);
+		const timeOf = (file: AuditLogFile) => parseDateValue(file.updated_time, timeZone)?.getTime() ?? NaN;
+
+		let files: AuditLogFile[];
+		let save: (() => void) | undefined;
+		if (isManualPoll(this)) {
+			// the newest file of the last day (or of the lookback, when longer), state untouched
+			const listed = await list(now - Math.max(MANUAL_LOOKBACK_HOURS, lookbackHours) * 3600_000);
+			const newest = listed.reduce<AuditLogFile | undefined>(
+				(best, f) => (best === undefined || timeOf(f) > timeOf(best) ? f : best),
+				undefined,
+			);
+			if (!newest) {
+				throw nothingToShow(this, `audit log files of instance ${instanceId} in the last ${Math.max(MANUAL_LOOKBACK_HOURS, lookbackHours)} hours`);
+			}
+			files = [newest];
+		} else {
+			const fingerprint = `${instanceId}/${nodeId}`;
+			const window = readPollWindow(this, now, lookbackHours, fingerprint);
+			const listed = await list(window.start);
+			const { fresh, next } = takeNew(
+				window,
+				listed.map((entry) => ({ entry, key: entry.name, time: timeOf(entry) })),
+				now,
+			);
+			files = fresh;
+			save = () => savePollWindow(this, next, fingerprint);
+		}
+
+		let outputs: OutputData[] = files.map((json) => ({ json: json as IDataObject }));
+		if (options.download && outputs.length > 0) {
+			const outcome: UnitOutcome = { outputs };
+			await downloadLinkedFiles(this, [outcome], {
+				linkField: 'download_link',
+				fileNameField: 'name',
+				binaryProperty: options.binaryPropertyName || 'data',
+				concurrency: settings.concurrency,
+				retry: settings.retry,
+				readServiceError: readHuaweiError,
+			});
+			if (isFailure(outcome)) {
+				// nothing is saved: the next poll lists these files again
+				throw new NodeOperationError(this.getNode(), `Download failed: ${outcome.failure.message}`, {
+					description: outcome.failure.description,
+				});
+			}
+			outputs = outcome.outputs;
+		}
+		save?.();
+		if (outputs.length === 0) return null;
+		return [outputs as INodeExecutionData[]];
+	}
+}
