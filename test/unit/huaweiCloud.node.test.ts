@@ -52,7 +52,7 @@ function run(
 		credentialTypes,
 		credentials: iam(),
 		// "Batch Action" with its Action field is node version 1 (saved workflows); version 2 has one operation per action
-		...(rest.operation === 'batchAction' ? { typeVersion: 1 } : {}),
+		...((parameters as { operation?: string }).operation === 'batchAction' ? { typeVersion: 1 } : {}),
 		...extra,
 	});
 }
