@@ -119,7 +119,8 @@ export function signHuaweiAkSk(
 	const securityToken = String(credentials.securityToken ?? '').trim();
 	// Global services (OSM) take the account id, project services the project id.
 	if (wire.path.startsWith('/v2/servicerequest/') && domainId) headers['x-domain-id'] = domainId;
-	else if (projectId && !wire.path.startsWith('/v3/projects')) headers['x-project-id'] = projectId;
+	// a node working in another project than the credential's (Options > Project) sends its own
+	else if (projectId && !headers['x-project-id'] && !wire.path.startsWith('/v3/projects')) headers['x-project-id'] = projectId;
 	if (securityToken) headers['x-security-token'] = securityToken;
 	// Only headers that no HTTP client rewrites are signed: host, content-type and our x-* headers.
 	const toSign: Record<string, string> = {};

@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { DEFAULT_HUAWEI_REGION, IAM_DEFAULT_ENDPOINT } from './common/huaweiCloud';
+import { DEFAULT_HUAWEI_REGION, IAM_DEFAULT_ENDPOINT, huaweiRegionOf } from './common/huaweiCloud';
 import { describeHttpFailure, toRequestOptions, toWireRequest } from './common/wireRequest';
 
 /**
@@ -120,8 +120,7 @@ export function iamTokenRequestBody(credentials: ICredentialDataDecryptedObject)
 	const projectId = String(credentials.projectId ?? '').trim();
 	const projectName =
 		String(credentials.projectName ?? '').trim() ||
-		String(credentials.region ?? '').trim() ||
-		DEFAULT_HUAWEI_REGION;
+		huaweiRegionOf(credentials);
 	const domainName = String(credentials.domainName ?? '').trim();
 	return {
 		auth: {

@@ -16,6 +16,16 @@ const TAURUSDB_HOST_PREFIX: Record<string, string> = {
 	'la-north-2': 'gaussdb-mysql',
 };
 
+/** Value of the Region dropdown that reveals the Custom Region field. */
+export const CUSTOM_REGION = 'other';
+
+/** The region of a Huawei credential: the dropdown's choice, or the typed one behind "Other". */
+export function huaweiRegionOf(credentials: { region?: unknown; customRegion?: unknown }): string {
+	const region = String(credentials.region ?? '').trim();
+	if (region === CUSTOM_REGION) return String(credentials.customRegion ?? '').trim() || DEFAULT_HUAWEI_REGION;
+	return region || DEFAULT_HUAWEI_REGION;
+}
+
 export type HuaweiService = 'osm' | 'metastudio' | 'taurusdb';
 
 /**

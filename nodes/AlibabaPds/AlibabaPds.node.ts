@@ -7,6 +7,7 @@ import * as drive from './actions/drive';
 import * as file from './actions/file';
 import * as group from './actions/group';
 import { router } from './actions/router';
+import { searchDestinationFolders, searchDrives, searchFiles } from './methods/listSearch';
 import * as shareLink from './actions/shareLink';
 import * as user from './actions/user';
 
@@ -71,6 +72,10 @@ export class AlibabaPds implements INodeType {
 			...asyncTask.description,
 			...customBatch.description,
 		],
+	};
+
+	methods = {
+		listSearch: { searchDestinationFolders, searchDrives, searchFiles },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

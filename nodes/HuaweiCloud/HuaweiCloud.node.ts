@@ -6,6 +6,7 @@ import * as digitalAsset from './actions/digitalAsset';
 import { router } from './actions/router';
 import * as serviceTicketAttachment from './actions/serviceTicketAttachment';
 import { operationSubtitle } from '../shared/subtitle';
+import { searchProjects, searchTaurusInstances, searchTaurusNodes } from './methods/listSearch';
 
 const operationProperties = [
 	...serviceTicketAttachment.description,
@@ -75,6 +76,10 @@ export class HuaweiCloud implements INodeType {
 			},
 			...operationProperties,
 		],
+	};
+
+	methods = {
+		listSearch: { searchProjects, searchTaurusInstances, searchTaurusNodes },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

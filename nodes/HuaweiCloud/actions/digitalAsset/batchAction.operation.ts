@@ -6,7 +6,7 @@ import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngin
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { huaweiRequest, resolveHuaweiTarget } from '../../transport';
-import { endpointOption } from '../common.descriptions';
+import { endpointOption, projectOption } from '../common.descriptions';
 
 /** `asset_ids` holds 1..100 ids of 1..64 characters (huawei-cloud.md 2.1). */
 export const METASTUDIO_MAX_IDS = 100;
@@ -71,7 +71,8 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Sent as the X-App-UserId header (up to 256 characters, no Chinese characters)',
 			},
-			endpointOption,
+			projectOption,
+			endpointOption('metastudio'),
 		],
 		METASTUDIO_MAX_IDS,
 		'asset IDs',
