@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { DEFAULT_HUAWEI_REGION, IAM_DEFAULT_ENDPOINT } from './common/huaweiCloud';
+import { IAM_DEFAULT_ENDPOINT, huaweiRegionFields } from './common/huaweiCloud';
 import { formatSdkDate, signHuaweiRequest } from './common/huaweiSigner';
 import { toRequestOptions, toWireRequest } from './common/wireRequest';
 
@@ -66,14 +66,7 @@ export class HuaweiCloudAkSkApi implements ICredentialType {
 			description:
 				'Account ID (My Credentials > API Credentials). Sent as X-Domain-Id to global services such as OSM.',
 		},
-		{
-			displayName: 'Region',
-			name: 'region',
-			type: 'string',
-			default: DEFAULT_HUAWEI_REGION,
-			placeholder: 'cn-north-4',
-			description: 'Region ID, e.g. cn-north-4 or ap-southeast-3; selects the service endpoints',
-		},
+		...huaweiRegionFields(),
 		{
 			displayName: 'IAM Endpoint',
 			name: 'iamEndpoint',

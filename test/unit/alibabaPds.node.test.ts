@@ -278,7 +278,7 @@ describe('Share Link, Drive, User, Custom Batch, tokens', () => {
 
 	it('rejects a child url the batch API does not accept', async () => {
 		const result = await run({ resource: 'customBatch', operation: 'send', childUrl: '/file/create', childBody: '{}' }, [{}]);
-		expect(result.error?.message).toContain('Child URL');
+		expect(result.error?.message).toContain('is not an API the batch endpoint accepts');
 	});
 
 	it('re-authenticates once when the token expires mid-run, then retries', async () => {

@@ -150,7 +150,7 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 				...(definition.asyncTask ? waitOptions : []),
 			],
 			PDS_MAX_CHILDREN,
-			'child requests',
+			'items',
 		),
 	];
 	const description = updateDisplayOptions(
