@@ -133,6 +133,25 @@ describe('Alibaba Cloud PDS pickers', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.main[0].json.name).toBe('readme.md');
 	});
+
+	it('an expression inside a locator is resolved per item', async () => {
+		const result = await runNode({
+			nodeType: new AlibabaPds(),
+			parameters: {
+				authentication: 'jwtApp',
+				resource: 'file',
+				operation: 'get',
+				driveId: rl(PDS_USER_DRIVE_ID, 'id'),
+				fileId: rl('={{ $json.id }}', 'id'),
+			} as never,
+			items: [{ id: pdsSeedFileId(PDS_USER_DRIVE_ID, 'readme.md') }, { id: pdsSeedFileId(PDS_USER_DRIVE_ID, 'Photos/cat.jpg') }],
+			credentialTypes,
+			credentials: jwt(),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.main.map((i) => i.json.name)).toEqual(['readme.md', 'cat.jpg']);
+		expect(emulator.countRequests('/v2/batch')).toBe(1);
+	});
 });
 
 describe('Huawei Cloud pickers', () => {
