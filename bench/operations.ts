@@ -167,8 +167,9 @@ export const OPERATIONS: Record<OperationKey, OperationSpec> = {
 		parameters: (s) => ({
 			authentication: huaweiAuthentication(s),
 			resource: 'digitalAsset',
-			operation: 'batchAction',
-			action: 'UNSHARE',
+			// the Unshare operation of node version 2 (the real-n8n mode runs the node as version 1,
+			// where the operation value routes the same way)
+			operation: 'unshare',
 			assetIds: '={{ $json.id }}',
 			options: { endpoint: s.emulatorUrl, ...concurrencyOption(s) },
 		}),

@@ -38,7 +38,7 @@ export class AlibabaPdsAccessKeyApi implements ICredentialType {
 	icon: Icon = { light: 'file:icons/alibabaPds.svg', dark: 'file:icons/alibabaPds.dark.svg' };
 
 	documentationUrl =
-		'https://help.aliyun.com/zh/pds/drive-and-photo-service-dev/user-guide/call-api-operations-by-using-an-accesskey-pair';
+		'https://www.alibabacloud.com/help/en/pds/drive-and-photo-service-dev/user-guide/call-api-operations-by-using-an-accesskey-pair';
 
 	properties: INodeProperties[] = [
 		pdsDomainIdField,

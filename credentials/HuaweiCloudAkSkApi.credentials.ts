@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { DEFAULT_HUAWEI_REGION, IAM_DEFAULT_ENDPOINT } from './common/huaweiCloud';
+import { IAM_DEFAULT_ENDPOINT, huaweiRegionFields } from './common/huaweiCloud';
 import { formatSdkDate, signHuaweiRequest } from './common/huaweiSigner';
 import { toRequestOptions, toWireRequest } from './common/wireRequest';
 
@@ -66,14 +66,7 @@ export class HuaweiCloudAkSkApi implements ICredentialType {
 			description:
 				'Account ID (My Credentials > API Credentials). Sent as X-Domain-Id to global services such as OSM.',
 		},
-		{
-			displayName: 'Region',
-			name: 'region',
-			type: 'string',
-			default: DEFAULT_HUAWEI_REGION,
-			placeholder: 'cn-north-4',
-			description: 'Region ID, e.g. cn-north-4 or ap-southeast-3; selects the service endpoints',
-		},
+		...huaweiRegionFields(),
 		{
 			displayName: 'IAM Endpoint',
 			name: 'iamEndpoint',
@@ -119,7 +112,8 @@ export function signHuaweiAkSk(
 	const securityToken = String(credentials.securityToken ?? '').trim();
 	// Global services (OSM) take the account id, project services the project id.
 	if (wire.path.startsWith('/v2/servicerequest/') && domainId) headers['x-domain-id'] = domainId;
-	else if (projectId && !wire.path.startsWith('/v3/projects')) headers['x-project-id'] = projectId;
+	// a node working in another project than the credential's (Options > Project) sends its own
+	else if (projectId && !headers['x-project-id'] && !wire.path.startsWith('/v3/projects')) headers['x-project-id'] = projectId;
 	if (securityToken) headers['x-security-token'] = securityToken;
 	// Only headers that no HTTP client rewrites are signed: host, content-type and our x-* headers.
 	const toSign: Record<string, string> = {};

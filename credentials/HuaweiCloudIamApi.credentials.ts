@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { DEFAULT_HUAWEI_REGION, IAM_DEFAULT_ENDPOINT } from './common/huaweiCloud';
+import { IAM_DEFAULT_ENDPOINT, huaweiRegionFields, huaweiRegionOf } from './common/huaweiCloud';
 import { describeHttpFailure, toRequestOptions, toWireRequest } from './common/wireRequest';
 
 /**
@@ -75,13 +75,7 @@ export class HuaweiCloudIamApi implements ICredentialType {
 			placeholder: 'cn-north-4',
 			description: 'Used when Project ID is empty. Defaults to the region, the name of its default project.',
 		},
-		{
-			displayName: 'Region',
-			name: 'region',
-			type: 'string',
-			default: DEFAULT_HUAWEI_REGION,
-			description: 'Region ID, e.g. cn-north-4; selects the service endpoints',
-		},
+		...huaweiRegionFields(),
 		{
 			displayName: 'Token',
 			name: 'token',
@@ -120,8 +114,7 @@ export function iamTokenRequestBody(credentials: ICredentialDataDecryptedObject)
 	const projectId = String(credentials.projectId ?? '').trim();
 	const projectName =
 		String(credentials.projectName ?? '').trim() ||
-		String(credentials.region ?? '').trim() ||
-		DEFAULT_HUAWEI_REGION;
+		huaweiRegionOf(credentials);
 	const domainName = String(credentials.domainName ?? '').trim();
 	return {
 		auth: {

@@ -84,15 +84,24 @@ export class Wps365Api implements ICredentialType {
 			],
 			default: 'KSO-1',
 		},
-		{
-			displayName: 'Gateway Prefix',
-			name: 'gatewayPrefix',
-			type: 'string',
-			default: '',
-			placeholder: '/graph',
-			description:
-				'Path between the domain and /v7 that the gateway strips; it is not signed. Leave empty for the usual value: /graph for WPS-4 and WPS-4-GM, /openapi for KSO-1 on a private deployment, none for the public cloud. Enter / for no prefix.',
-		},
+		// one field per scheme, so the placeholder shows the prefix that scheme uses
+		...(
+			[
+				['WPS-4', '/graph', '/graph'],
+				['WPS-4-GM', '/graph', '/graph'],
+				['KSO-1', '/openapi', '/openapi on a private deployment, none for the public cloud'],
+			] as const
+		).map(
+			([scheme, placeholder, usual]): INodeProperties => ({
+				displayName: 'Gateway Prefix',
+				name: 'gatewayPrefix',
+				type: 'string',
+				default: '',
+				placeholder,
+				displayOptions: { show: { signatureScheme: [scheme] } },
+				description: `Path between the domain and /v7 that the gateway strips; it is not signed. Leave empty for the usual value (${usual}). Enter / for no prefix.`,
+			}),
+		),
 		{
 			displayName: 'App ID',
 			name: 'appId',

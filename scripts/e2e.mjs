@@ -90,6 +90,16 @@ async function runSuite(suite) {
 			assert.equal(await count('batch-action'), 3);
 		});
 
+		await check('MetaStudio node version 2 (AK/SK): the Share operation, 5 assets in one request, the deactivated one fails', async () => {
+			const { main, errors } = await runExample('huawei-metastudio-share-v2.json');
+			assert.deepEqual(main.map((i) => i.json.asset_id), ['asset-0001', 'asset-0002', 'asset-0003', 'asset-0005']);
+			assert.ok(main.every((i) => i.json.status === 'SUCCESS' && i.json.action === 'SHARE'));
+			assert.equal(errors.length, 1);
+			assert.equal(errors[0].pairedItem.item, 3);
+			assert.match(String(errors[0].json.error), /MSS\.10001014/);
+			assert.equal(await count('batch-action'), 1);
+		});
+
 		await check('TaurusDB: all 137 audit files of three days in 3 pages of at most 50', async () => {
 			const { main } = await runExample('huawei-taurusdb-audit-log-links.json');
 			assert.equal(main.length, 137);
@@ -106,6 +116,16 @@ async function runSuite(suite) {
 			assert.match(String(errors[0].json.error), /NotFound\.File/);
 			assert.equal(await count('/v2/batch'), 1);
 			assert.equal(await count('/v2/oauth/token'), 1);
+		});
+
+		await check('PDS search (drive from the picker, Return All): one item per file, next_marker followed in the node', async () => {
+			const { main, errors } = await runExample('alibaba-pds-search.json');
+			assert.equal(main.length, 120);
+			assert.equal(errors.length, 0);
+			assert.equal(main[0].json.name, 'item-001.txt');
+			assert.equal(main[119].json.name, 'item-120.txt');
+			assert.ok(main.every((i) => i.json.id === i.json.file_id && i.pairedItem.item === 0));
+			assert.equal(await count('/v2/batch'), 2);
 		});
 
 		await check('WPS 365 (KSO-1): 3,000 ids in 3 requests; 2,700 visible, 300 restricted to the error output', async () => {

@@ -7,8 +7,20 @@ import * as drive from './actions/drive';
 import * as file from './actions/file';
 import * as group from './actions/group';
 import { router } from './actions/router';
+import { searchDestinationFolders, searchDrives, searchFiles } from './methods/listSearch';
 import * as shareLink from './actions/shareLink';
 import * as user from './actions/user';
+import { operationSubtitle } from '../shared/subtitle';
+
+const operationProperties = [
+	...file.description,
+	...shareLink.description,
+	...drive.description,
+	...user.description,
+	...group.description,
+	...asyncTask.description,
+	...customBatch.description,
+];
 
 export class AlibabaPds implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +29,7 @@ export class AlibabaPds implements INodeType {
 		icon: { light: 'file:alibabaPds.svg', dark: 'file:alibabaPds.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(operationProperties),
 		description:
 			'Files, share links, drives, users and groups of Alibaba Cloud Drive and Photo Service, sent 100 at a time through the Batch API',
 		defaults: { name: 'Alibaba Cloud PDS' },
@@ -53,24 +65,23 @@ export class AlibabaPds implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Async Task', value: 'asyncTask' },
-					{ name: 'Custom Batch', value: 'customBatch' },
+					// alphabetical (n8n's rule); the advanced ones are named so that they sort after File
 					{ name: 'Drive', value: 'drive' },
 					{ name: 'File', value: 'file' },
 					{ name: 'Group', value: 'group' },
+					{ name: 'Other Request (Advanced)', value: 'customBatch' },
 					{ name: 'Share Link', value: 'shareLink' },
+					{ name: 'Task (Folder Copy/Delete Progress)', value: 'asyncTask' },
 					{ name: 'User', value: 'user' },
 				],
 				default: 'file',
 			},
-			...file.description,
-			...shareLink.description,
-			...drive.description,
-			...user.description,
-			...group.description,
-			...asyncTask.description,
-			...customBatch.description,
+			...operationProperties,
 		],
+	};
+
+	methods = {
+		listSearch: { searchDestinationFolders, searchDrives, searchFiles },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -5,6 +5,14 @@ import * as auditLog from './actions/auditLog';
 import * as digitalAsset from './actions/digitalAsset';
 import { router } from './actions/router';
 import * as serviceTicketAttachment from './actions/serviceTicketAttachment';
+import { operationSubtitle } from '../shared/subtitle';
+import { searchProjects, searchTaurusInstances, searchTaurusNodes } from './methods/listSearch';
+
+const operationProperties = [
+	...serviceTicketAttachment.description,
+	...digitalAsset.description,
+	...auditLog.description,
+];
 
 export class HuaweiCloud implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,8 +20,10 @@ export class HuaweiCloud implements INodeType {
 		name: 'huaweiCloud',
 		icon: { light: 'file:huaweiCloud.svg', dark: 'file:huaweiCloud.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// 2: the MetaStudio actions are operations of their own (1: "Batch Action" + Action field)
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: operationSubtitle(operationProperties),
 		description:
 			'Batch operations of Huawei Cloud: service ticket attachment links (OSM), digital asset actions (MetaStudio), audit log links (TaurusDB)',
 		defaults: { name: 'Huawei Cloud' },
@@ -64,11 +74,13 @@ export class HuaweiCloud implements INodeType {
 				],
 				default: 'serviceTicketAttachment',
 			},
-			...serviceTicketAttachment.description,
-			...digitalAsset.description,
-			...auditLog.description,
+			...operationProperties,
 		],
-};
+	};
+
+	methods = {
+		listSearch: { searchProjects, searchTaurusInstances, searchTaurusNodes },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

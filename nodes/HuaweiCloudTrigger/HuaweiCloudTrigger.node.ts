@@ -111,7 +111,7 @@ export class HuaweiCloudTrigger implements INodeType {
 				description: 'Only files of this node (36 characters ending in "no07"). Leave empty for all nodes.',
 			},
 			operationOptions(
-				[lookbackOption, ...downloadOptions('new audit log file'), endpointOption, languageOption],
+				[lookbackOption, ...downloadOptions('new audit log file'), endpointOption('taurusdb'), languageOption],
 				1,
 				'listings',
 			),

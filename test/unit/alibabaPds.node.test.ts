@@ -116,21 +116,65 @@ describe('File', () => {
 		expect(emulator.countRequests('/v2/batch')).toBeGreaterThanOrEqual(2);
 	});
 
-	it('gets a download URL and downloads the file into binary', async () => {
+	it('gets a download URL and downloads the file under its real name (file/get child in the same call)', async () => {
 		const result = await run(
-			{ resource: 'file', operation: 'getDownloadUrl', driveId: drive, fileId: fileId('readme.md'), options: { download: true } },
-			[{}],
+			{ resource: 'file', operation: 'getDownloadUrl', driveId: drive, fileId: '={{ $json.id }}', options: { download: true } },
+			[{ id: fileId('readme.md') }, { id: fileId('Documents/report-2024.pdf') }],
 		);
 		expect(result.error).toBeUndefined();
+		expect(emulator.countRequests('/v2/batch')).toBe(1);
+		expect(getPdsState().counters.batchChildren).toBe(4);
 		expect(String(result.main[0].json.url)).toContain('/__files/pds/');
+		expect(result.main.map((i) => i.json.file_name)).toEqual(['readme.md', 'report-2024.pdf']);
+		expect(result.main.map((i) => i.binary?.data?.fileName)).toEqual(['readme.md', 'report-2024.pdf']);
 		expect((await readBinary(result.main[0], 'data')).length).toBeGreaterThan(0);
 	});
 
-	it('searches a drive', async () => {
-		const result = await run({ resource: 'file', operation: 'search', driveId: drive, query: 'name match "item-00"', limit: 20 }, [{}]);
+	it('a File Name option names the download instead', async () => {
+		const result = await run(
+			{ resource: 'file', operation: 'getDownloadUrl', driveId: drive, fileId: fileId('readme.md'), options: { fileName: 'start.md', download: true } },
+			[{}],
+		);
 		expect(result.error).toBeUndefined();
-		expect(Array.isArray(result.main[0].json.items)).toBe(true);
-		expect((result.main[0].json.items as IDataObject[]).length).toBeGreaterThan(0);
+		expect(result.main[0].json.file_name).toBe('start.md');
+		expect(result.main[0].binary?.data?.fileName).toBe('start.md');
+	});
+
+	it('searches a drive: one item per file, paged with next_marker inside the node (Return All)', async () => {
+		const result = await run(
+			{ resource: 'file', operation: 'search', driveId: drive, query: 'name match "item-"', returnAll: true },
+			[{}],
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.main).toHaveLength(PDS_BULK_FILE_COUNT);
+		expect(new Set(result.main.map((i) => i.json.file_id)).size).toBe(PDS_BULK_FILE_COUNT);
+		expect(result.main[0].json).toMatchObject({ drive_id: drive, type: 'file' });
+		expect(result.main[0].json.id).toBe(result.main[0].json.file_id);
+		result.main.forEach((item) => expect(item.pairedItem).toEqual({ item: 0 }));
+		// 120 files: a page of 100, then one of 20
+		expect(emulator.countRequests('/v2/batch')).toBe(2);
+	});
+
+	it('stops at Limit, and sends the pages of several searches together', async () => {
+		const result = await run(
+			{
+				resource: 'file',
+				operation: 'search',
+				driveId: { __rl: true, mode: 'list', value: drive, cachedResultName: 'Alice' },
+				query: '={{ $json.q }}',
+				limit: 105,
+				options: { orderBy: 'name', orderDirection: 'ASC' },
+			},
+			[{ q: 'name match "item-"' }, { q: 'name match "dog"' }, { q: 'name = "nothing-here"' }],
+		);
+		expect(result.error).toBeUndefined();
+		const perItem = [0, 1, 2].map((n) => result.main.filter((i) => (i.pairedItem as { item: number }).item === n));
+		expect(perItem.map((list) => list.length)).toEqual([105, 1, 0]);
+		expect(perItem[0][0].json.name).toBe('item-001.txt');
+		expect(perItem[0][104].json.name).toBe('item-105.txt');
+		// round 1: three first pages in one call; round 2: the rest of the first search (5 files)
+		expect(emulator.countRequests('/v2/batch')).toBe(2);
+		expect(getPdsState().counters.batchChildren).toBe(4);
 	});
 
 	it('signs with an AccessKey (acs HMAC-SHA1)', async () => {
@@ -143,7 +187,7 @@ describe('File', () => {
 
 	it('validates required fields per item before sending', async () => {
 		const result = await run({ ...fileGet, fileId: '={{ $json.id }}' }, [{ id: bulk(1) }, { id: '' }]);
-		expect(result.error?.message).toContain('File ID');
+		expect(result.error?.message).toContain('File or Folder');
 		expect(result.error?.description).toContain('Item 1');
 		expect(emulator.countRequests('/v2/batch')).toBe(0);
 	});
@@ -234,7 +278,7 @@ describe('Share Link, Drive, User, Custom Batch, tokens', () => {
 
 	it('rejects a child url the batch API does not accept', async () => {
 		const result = await run({ resource: 'customBatch', operation: 'send', childUrl: '/file/create', childBody: '{}' }, [{}]);
-		expect(result.error?.message).toContain('Child URL');
+		expect(result.error?.message).toContain('is not an API the batch endpoint accepts');
 	});
 
 	it('re-authenticates once when the token expires mid-run, then retries', async () => {

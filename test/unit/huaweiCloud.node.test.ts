@@ -20,7 +20,7 @@ import {
 import { huaweiState } from '../emulator/huawei';
 import type { Emulator } from '../emulator/server';
 import { startEmulator } from '../emulator/server';
-import { readBinary, runNode } from '../helpers/inProcess';
+import { describeNodeType, readBinary, runNode } from '../helpers/inProcess';
 
 let emulator: Emulator;
 
@@ -51,6 +51,8 @@ function run(
 		items,
 		credentialTypes,
 		credentials: iam(),
+		// "Batch Action" with its Action field is node version 1 (saved workflows); version 2 has one operation per action
+		...((parameters as { operation?: string }).operation === 'batchAction' ? { typeVersion: 1 } : {}),
 		...extra,
 	});
 }
@@ -257,6 +259,69 @@ describe('Digital Asset > Batch Action (MetaStudio)', () => {
 		const result = await run({ ...ms, action: 'SHARE', assetIds: 'asset-0002' }, [{}], { credentials: creds });
 		expect(result.error?.message).toContain('IAM login failed');
 		expect(JSON.stringify(result.error)).not.toContain(wrongPassword);
+	});
+});
+
+describe('Digital Asset operations, node version 2 (MetaStudio)', () => {
+	const description = describeNodeType(new HuaweiCloud());
+
+	it('offers the actions as operations, and the v1 "Batch Action" + Action only to version 1', () => {
+		const operationFields = description.properties.filter(
+			(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[] | undefined)?.includes('digitalAsset'),
+		);
+		const byVersion = (version: number) =>
+			operationFields.find((p) => {
+				const cond = p.displayOptions?.show?.['@version'] as unknown[];
+				return version === 1 ? cond?.[0] === 1 : typeof cond?.[0] === 'object';
+			});
+		expect(byVersion(1)?.options?.map((o) => (o as { value: string }).value)).toEqual(['batchAction']);
+		expect(byVersion(2)?.options?.map((o) => (o as { name: string }).name)).toEqual([
+			'Activate',
+			'Deactivate',
+			'Move to Recycle Bin',
+			'Delete Permanently',
+			'Restore',
+			'Share',
+			'Unshare',
+		]);
+		expect(byVersion(2)?.default).toBe('activate');
+		const action = description.properties.find((p) => p.name === 'action');
+		expect(action?.displayOptions?.show?.['@version']).toEqual([1]);
+		expect(description.defaultVersion).toBe(2);
+		expect(description.version).toEqual([1, 2]);
+		// tooltips are plain text: no markdown backticks
+		const params = JSON.stringify(description.properties);
+		expect(params).not.toContain('`');
+	});
+
+	it('runs the operation\'s action for every item (version 2), 100 assets per request', async () => {
+		const items = ids(1, 150).map((id) => ({ id }));
+		const result = await run({ resource: 'digitalAsset', operation: 'unshare', assetIds: '={{ $json.id }}' }, items, {
+			onError: 'continueRegularOutput',
+			typeVersion: 2,
+		});
+		expect(emulator.countRequests('batch-action')).toBe(2);
+		expect(result.main).toHaveLength(150);
+		expect(result.main[0].json).toEqual({ asset_id: 'asset-0001', action: 'UNSHARE', status: 'SUCCESS' });
+		expect(huaweiState.asset('asset-0010')?.shared).toBe(false);
+	});
+
+	it('Move to Recycle Bin sends DELETE; an Action parameter left from version 1 is ignored', async () => {
+		const result = await run(
+			{ resource: 'digitalAsset', operation: 'moveToRecycleBin', action: 'ACTIVE', assetIds: 'asset-0004' },
+			[{}],
+			{ typeVersion: 2 },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.main[0].json).toEqual({ asset_id: 'asset-0004', action: 'DELETE', status: 'SUCCESS' });
+	});
+
+	it('a saved version 1 workflow (Batch Action + Action) still runs', async () => {
+		const result = await run({ resource: 'digitalAsset', operation: 'batchAction', action: 'SHARE', assetIds: 'asset-0002' }, [{}], {
+			typeVersion: 1,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.main[0].json).toEqual({ asset_id: 'asset-0002', action: 'SHARE', status: 'SUCCESS' });
 	});
 });
 

@@ -112,6 +112,17 @@ describe('File > Get Metadata', () => {
 		expect(JSON.stringify(result.error)).not.toContain(wrongKey);
 	});
 
+	it('sends ID Type only to KSO-1 private deployments (the only ones that know X-Kso-Id-Type)', async () => {
+		// an id type the emulator refuses shows whether the header went out
+		const parameters = { fileIds: WPS_FIXTURE_IDS.files[0], options: { idType: 'uuid' } };
+		const kso = await run(parameters, [{}], { scheme: 'KSO-1', style: 'private' });
+		expect(kso.error).toBeDefined();
+		const wps4 = await run(parameters, [{}], { scheme: 'WPS-4' });
+		expect(wps4.error).toBeUndefined();
+		const valid = await run({ ...parameters, options: { idType: 'internal' } }, [{}], { scheme: 'KSO-1', style: 'private' });
+		expect(valid.error).toBeUndefined();
+	});
+
 	it('rejects an id longer than 1024 characters before sending', async () => {
 		const result = await run({ fileIds: 'x'.repeat(1025) }, [{}]);
 		expect(result.error?.message).toContain('File IDs');

@@ -47,11 +47,23 @@ describe('credential description', () => {
 		expect(type.properties.map((p) => p.name)).toEqual([
 			'baseUrl',
 			'signatureScheme',
+			// one Gateway Prefix field per scheme (its placeholder is that scheme's usual prefix)
+			'gatewayPrefix',
+			'gatewayPrefix',
 			'gatewayPrefix',
 			'appId',
 			'appKey',
 			'tokenUrl',
 			'accessToken',
+		]);
+		expect(
+			type.properties
+				.filter((p) => p.name === 'gatewayPrefix')
+				.map((p) => [p.displayOptions?.show?.signatureScheme, p.placeholder]),
+		).toEqual([
+			[['WPS-4'], '/graph'],
+			[['WPS-4-GM'], '/graph'],
+			[['KSO-1'], '/openapi'],
 		]);
 		const token = type.properties.find((p) => p.name === 'accessToken')!;
 		expect(token).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });

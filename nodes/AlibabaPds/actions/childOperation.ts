@@ -5,8 +5,9 @@ import type { BatchUnit, UnitOutcome, WorkPlan } from '../../shared/batchEngine'
 import { emitOutcomes, executePlan, planUnits } from '../../shared/batchEngine';
 import type { BatchSettings } from '../../shared/batchOptions';
 import { operationOptions, readBatchSettings } from '../../shared/batchOptions';
-import { itemParameter, requireValid } from '../../shared/itemInput';
-import type { PdsTarget } from '../transport';
+import { requireValid } from '../../shared/itemInput';
+import { readLocatorValue } from '../../shared/resourceLocator';
+import type { BatchChildResponse, PdsTarget } from '../transport';
 import { pdsBatch, resolvePdsTarget } from '../transport';
 import { waitForAsyncTasks } from './asyncTasks';
 
@@ -37,6 +38,16 @@ export interface ChildOperationDefinition {
 	options?: INodeProperties[];
 	/** The child may start an async task (folder copy/delete/trash): offer Wait for Completion. */
 	asyncTask?: boolean;
+	/**
+	 * A second child sent with each unit in the same `/v2/batch` call (e.g. `/file/get` for the name
+	 * a download URL lacks); `merge` adds what it answered to the unit's output. A failed companion
+	 * leaves the output as it is.
+	 */
+	companion?: {
+		url: string;
+		body: (unitBody: IDataObject) => IDataObject;
+		merge: (output: IDataObject, response: BatchChildResponse | undefined, unitBody: IDataObject) => IDataObject;
+	};
 	/** Runs after the batch calls (e.g. downloads) on the filled plan. */
 	afterBatch?: (
 		ctx: IExecuteFunctions,
@@ -66,7 +77,7 @@ export const waitOptions: INodeProperties[] = [
 ];
 
 /** PDS answers child errors as `{code, message}` (either casing). */
-function childFailure(response: { status: number; body?: IDataObject }, requestId: string | undefined, unit: ChildUnit) {
+export function childFailure(response: { status: number; body?: IDataObject }, requestId: string | undefined, unit: ChildUnit) {
 	const body = response.body ?? {};
 	const code = String(body.code ?? body.Code ?? `HTTP ${response.status}`);
 	const message = String(body.message ?? body.Message ?? 'request failed');
@@ -91,26 +102,27 @@ export async function sendChildren(
 	plan: WorkPlan<ChildUnit>,
 	target: PdsTarget,
 	settings: BatchSettings,
+	companion?: ChildOperationDefinition['companion'],
 ): Promise<void> {
 	const sendChunk = async (chunk: Array<BatchUnit<ChildUnit>>): Promise<UnitOutcome[]> => {
-		const children = chunk.map((unit, position) => ({
-			id: String(position),
-			url: unit.payload.url,
-			body: unit.payload.body,
-		}));
+		const children = chunk.flatMap((unit, position) => [
+			{ id: String(position), url: unit.payload.url, body: unit.payload.body },
+			...(companion ? [{ id: `${position}c`, url: companion.url, body: companion.body(unit.payload.body) }] : []),
+		]);
 		const { responses, requestId } = await pdsBatch(ctx, target, children, settings.retry);
 		const byId = new Map(responses.map((r) => [String(r.id), r]));
 		return chunk.map(({ payload }, position): UnitOutcome => {
 			const response = byId.get(String(position));
 			if (!response) return { failure: { message: 'PDS returned no response for this child request', requestId } };
 			if (response.status >= 400) return childFailure(response, requestId, payload);
-			return {
-				outputs: [{ json: { id: response.body?.[payload.idField] ?? payload.body[payload.idField], ...response.body } }],
-			};
+			let json: IDataObject = { id: response.body?.[payload.idField] ?? payload.body[payload.idField], ...response.body };
+			if (companion) json = companion.merge(json, byId.get(`${position}c`), payload.body);
+			return { outputs: [{ json }] };
 		});
 	};
 	await executePlan(plan, {
-		batchSize: settings.batchSize,
+		// a unit with a companion takes two of the call's 100 children
+		batchSize: companion ? Math.max(1, Math.floor(settings.batchSize / 2)) : settings.batchSize,
 		concurrency: settings.concurrency,
 		groupKey: (unit) => unit.url.split('/')[1] ?? '',
 		sendChunk,
@@ -138,7 +150,7 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 				...(definition.asyncTask ? waitOptions : []),
 			],
 			PDS_MAX_CHILDREN,
-			'child requests',
+			'items',
 		),
 	];
 	const description = updateDisplayOptions(
@@ -154,7 +166,7 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 			return [{ url, body, idField: definition.childUrl ? idFieldOf(body) : definition.idField }];
 		});
 		const target = await resolvePdsTarget(this);
-		await sendChildren(this, plan, target, settings);
+		await sendChildren(this, plan, target, settings, definition.companion);
 		const options = this.getNodeParameter('options', 0, {}) as { waitForCompletion?: boolean; waitTimeout?: number };
 		if (definition.asyncTask && options.waitForCompletion) {
 			await waitForAsyncTasks(this, plan, target, settings, Number(options.waitTimeout ?? 300) * 1000);
@@ -172,8 +184,9 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 // ---------------------------------------------------------------------------------------------
 // Parameter readers shared by the operations
 
+/** A string parameter, or the id of a resource locator (plain strings of saved workflows too). */
 export function readString(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string, required = true): string {
-	const value = String(itemParameter(ctx, name, itemIndex, '') ?? '').trim();
+	const value = readLocatorValue(ctx, name, itemIndex);
 	requireValid(ctx, !required || value !== '', itemIndex, label, 'is required');
 	return value;
 }
@@ -193,46 +206,103 @@ export function readJsonObject(ctx: IExecuteFunctions, name: string, itemIndex: 
 	return value as IDataObject;
 }
 
+/**
+ * A drive picker: "From List" (drive/list, searchable by name) or "By ID". Saved workflows that
+ * hold a plain drive id string keep working (readString accepts both).
+ */
+export function driveLocator(name: string, displayName: string, description: string, required = true): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchDrives', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1',
+			},
+		],
+	};
+}
+
+/** A file or folder picker within the drive chosen above: "From List" (search by name) or "By ID". */
+export function fileLocator(
+	name: string,
+	displayName: string,
+	description: string,
+	searchListMethod = 'searchFiles',
+	fallback: INodeProperties['default'] = { mode: 'list', value: '' },
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: fallback,
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 9520943DC264',
+			},
+		],
+	};
+}
+
 /** The fields every file operation needs. */
 export const driveAndFileFields: INodeProperties[] = [
-	{
-		displayName: 'Drive ID',
-		name: 'driveId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'ID of the drive that holds the file',
-	},
-	{
-		displayName: 'File ID',
-		name: 'fileId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'ID of the file or folder',
-	},
+	driveLocator('driveId', 'Drive', 'The drive that holds the file'),
+	fileLocator('fileId', 'File or Folder', 'Pick from the drive, or enter the file ID'),
 ];
 
 /** PDS `check_name_mode` values: what to do when a name is already taken. */
 export const CHECK_NAME_MODES = [
-	{ name: 'Ignore', value: 'ignore' },
-	{ name: 'Auto Rename', value: 'auto_rename' },
-	{ name: 'Refuse', value: 'refuse' },
+	{ name: 'Keep Both (Same Name)', value: 'ignore', description: 'Allow two files with the same name' },
+	{ name: 'Rename', value: 'auto_rename', description: 'Add a suffix to the new name' },
+	{ name: 'Fail', value: 'refuse', description: 'Report an error for this item' },
 ];
 
+/** Display name shared by Move, Update (check_name_mode) and Copy (auto_rename). */
+export const NAME_TAKEN_LABEL = 'If the Name Is Taken';
+
 /** Destination folder of Copy and Move. */
-export const toParentFolderField: INodeProperties = {
-	displayName: 'To Parent Folder ID',
-	name: 'toParentFileId',
-	type: 'string',
-	default: 'root',
-	required: true,
-	description: 'ID of the destination folder; root for the top of the drive',
-};
+export const toParentFolderField: INodeProperties = fileLocator(
+	'toParentFileId',
+	'To Folder',
+	'Destination folder (in To Drive when set, else in the same drive); "root" for the top of the drive',
+	'searchDestinationFolders',
+	{ mode: 'id', value: 'root' },
+);
+
+/** Destination drive of Copy (empty: the same drive). */
+export const toDriveField: INodeProperties = driveLocator(
+	'toDriveId',
+	'To Drive',
+	'Destination drive; leave empty for the same drive',
+	false,
+);
 
 export function readDriveAndFile(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return {
-		drive_id: readString(ctx, 'driveId', itemIndex, 'Drive ID'),
-		file_id: readString(ctx, 'fileId', itemIndex, 'File ID'),
+		drive_id: readString(ctx, 'driveId', itemIndex, 'Drive'),
+		file_id: readString(ctx, 'fileId', itemIndex, 'File or Folder'),
 	};
 }

@@ -1,14 +1,49 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Options shared by every Huawei operation. */
-export const endpointOption: INodeProperties = {
-	displayName: 'Endpoint URL',
-	name: 'endpoint',
-	type: 'string',
-	default: '',
-	placeholder: 'https://metastudio.cn-north-4.myhuaweicloud.com',
+import type { HuaweiService } from '../../../credentials/common/huaweiCloud';
+import { huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
+
+/** Endpoint URL option of one service; the placeholder is that service's own host. */
+export function endpointOption(service: HuaweiService): INodeProperties {
+	return {
+		displayName: 'Endpoint URL',
+		name: 'endpoint',
+		type: 'string',
+		default: '',
+		placeholder: huaweiServiceEndpoint(service, 'cn-north-4'),
+		description:
+			"Leave empty to use the service's endpoint for the credential's region. Set it for another site, a private endpoint or a test server.",
+	};
+}
+
+/** Project picker of the project-scoped services (MetaStudio, TaurusDB). */
+export const projectOption: INodeProperties = {
+	displayName: 'Project',
+	name: 'project',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
 	description:
-		"Leave empty to use the service's endpoint for the credential's region. Set it for another site, a private endpoint or a test server.",
+		"Project to work in, instead of the credential's Project ID. The list shows the projects of the credential's region. An IAM token is valid for its own project only: with IAM Token authentication, pick the credential's project or use AK/SK.",
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchProjects', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 3566d40215aaf45aac4e3aad37c2509b',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^[A-Za-z0-9]{32}$', errorMessage: 'A project ID is 32 letters and digits' },
+				},
+			],
+		},
+	],
 };
 
 export const languageOption: INodeProperties = {

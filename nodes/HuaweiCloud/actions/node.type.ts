@@ -2,7 +2,15 @@ import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
 	serviceTicketAttachment: 'getDownloadLinks';
-	digitalAsset: 'batchAction';
+	digitalAsset:
+		| 'batchAction'
+		| 'activate'
+		| 'deactivate'
+		| 'moveToRecycleBin'
+		| 'deletePermanently'
+		| 'restore'
+		| 'share'
+		| 'unshare';
 	auditLog: 'getDownloadLinks';
 };
 

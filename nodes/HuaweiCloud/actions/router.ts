@@ -20,9 +20,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		case 'serviceTicketAttachment':
 			output = await serviceTicketAttachment[huaweiCloud.operation].execute.call(this);
 			break;
-		case 'digitalAsset':
-			output = await digitalAsset[huaweiCloud.operation].execute.call(this);
+		case 'digitalAsset': {
+			const operationModule = digitalAsset.operations[huaweiCloud.operation];
+			if (!operationModule) {
+				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`);
+			}
+			output = await operationModule.execute.call(this);
 			break;
+		}
 		case 'auditLog':
 			output = await auditLog[huaweiCloud.operation].execute.call(this);
 			break;

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HuaweiService } from '../../../credentials/common/huaweiCloud';
-import { huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
+import { huaweiRegionOf, huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
+import { locatorValueOf } from '../../shared/resourceLocator';
 import type { ApiRequest, ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
 import { sendWithRetry } from '../../shared/transport';
 
@@ -22,6 +23,8 @@ export interface HuaweiTarget {
 	projectId: string;
 	/** An IAM token credential without a stored token: the first request fetches one. */
 	needsToken: boolean;
+	/** Headers of every request (X-Project-Id when Options > Project overrides the credential's). */
+	headers: IDataObject;
 }
 
 /**
@@ -33,8 +36,8 @@ export async function resolveHuaweiTarget(
 	service: HuaweiService,
 ): Promise<HuaweiTarget> {
 	const authentication = ctx.getNodeParameter('authentication', 0) as HuaweiAuthentication;
-	const options = ctx.getNodeParameter('options', 0, {}) as { endpoint?: string };
-	return await huaweiTargetFor(ctx, service, authentication, options.endpoint);
+	const options = ctx.getNodeParameter('options', 0, {}) as { endpoint?: string; project?: unknown };
+	return await huaweiTargetFor(ctx, service, authentication, options.endpoint, locatorValueOf(options.project));
 }
 
 /** The target for an Authentication value and an optional Endpoint URL override (nodes and triggers). */
@@ -43,6 +46,7 @@ export async function huaweiTargetFor(
 	service: HuaweiService,
 	authentication: HuaweiAuthentication,
 	endpoint: string | undefined,
+	project?: string,
 ): Promise<HuaweiTarget> {
 	const credentialType = HUAWEI_CREDENTIAL_TYPES[authentication] ?? HUAWEI_CREDENTIAL_TYPES.iamToken;
 	const credentials = await ctx.getCredentials(credentialType);
@@ -54,9 +58,11 @@ export async function huaweiTargetFor(
 	}
 	return {
 		credentialType,
+		headers: project && credentialType === HUAWEI_CREDENTIAL_TYPES.akSk ? { 'X-Project-Id': project } : {},
 		refreshTokenOn401: credentialType === HUAWEI_CREDENTIAL_TYPES.iamToken,
-		endpoint: (override || huaweiServiceEndpoint(service, String(credentials.region ?? ''))).replace(/\/+$/, ''),
-		projectId: String(credentials.projectId ?? '').trim(),
+		endpoint: (override || huaweiServiceEndpoint(service, huaweiRegionOf(credentials))).replace(/\/+$/, ''),
+		// Options > Project (a picker) overrides the credential's project
+		projectId: project || String(credentials.projectId ?? '').trim(),
 		needsToken: credentialType === HUAWEI_CREDENTIAL_TYPES.iamToken && !String(credentials.token ?? '').trim(),
 	};
 }
@@ -86,6 +92,7 @@ export async function huaweiRequest<T>(
 		ctx,
 		{
 			...rest,
+			headers: { ...target.headers, ...rest.headers },
 			credentialType: target.credentialType,
 			refreshTokenOn401: target.refreshTokenOn401,
 			url: target.endpoint + path,

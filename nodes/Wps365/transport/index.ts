@@ -20,6 +20,8 @@ export function readWpsError(_status: number, body: unknown, headers: IDataObjec
 
 /** Where the node calls WPS, read from the credential once per run. */
 export interface WpsTarget {
+	/** KSO-1 on a private deployment (/openapi): the ID Type option applies. */
+	idTypeApplies: boolean;
 	/** Domain plus gateway prefix, e.g. `https://wps.example.com/openapi`. */
 	apiBase: string;
 	/** No app access token is stored yet: the first request fetches one. */
@@ -28,8 +30,11 @@ export interface WpsTarget {
 
 export async function resolveWpsTarget(ctx: RequestContext): Promise<WpsTarget> {
 	const credentials = await ctx.getCredentials(WPS_CREDENTIAL_TYPE);
+	const apiBase = wpsApiBaseUrl(credentials);
 	return {
-		apiBase: wpsApiBaseUrl(credentials),
+		apiBase,
+		// X-Kso-Id-Type exists only in the current /openapi generation of private deployments
+		idTypeApplies: String(credentials.signatureScheme || 'KSO-1') === 'KSO-1' && apiBase.endsWith('/openapi'),
 		needsToken: !String(credentials.accessToken ?? '').trim(),
 	};
 }

@@ -158,6 +158,32 @@ export const TAURUSDB_NODE_IDS = [
 	'2017d67fd32e61bafa206a0a95fd235eno07',
 ] as const;
 
+/**
+ * TaurusDB instances of the primary project, as the instance listing shows them. The first one
+ * holds the audit files; the second (no audit files) makes the pickers' lists and search real.
+ */
+export interface TaurusInstanceSeed {
+	id: string;
+	name: string;
+	nodes: Array<{ id: string; name: string; type: 'master' | 'slave' }>;
+}
+
+export const taurusInstances: TaurusInstanceSeed[] = [
+	{
+		id: TAURUSDB_INSTANCE_ID,
+		name: 'taurus-orders',
+		nodes: [
+			{ id: TAURUSDB_NODE_IDS[0], name: 'taurus-orders_node01', type: 'master' },
+			{ id: TAURUSDB_NODE_IDS[1], name: 'taurus-orders_node02', type: 'slave' },
+		],
+	},
+	{
+		id: '5b1c0d6b9e7f4c2a8d3e1f0a9b8c7d6ein07',
+		name: 'taurus-reporting',
+		nodes: [{ id: '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4ano07', name: 'taurus-reporting_node01', type: 'master' }],
+	},
+];
+
 export interface TaurusAuditFileSeed {
 	name: string;
 	nodeId: string;

@@ -8,10 +8,14 @@ import { downloadUrl, registerDownloadKind } from '../files';
 import type { EmulatorContext, EmulatorRequest, EmulatorResponse, RouteModule } from '../types';
 import { authenticate, checkProject } from './auth';
 import type { TaurusAuditFileSeed } from './fixtures';
-import { HUAWEI_PROJECT, TAURUSDB_INSTANCE_ID, TAURUSDB_NODE_IDS, taurusAuditFiles } from './fixtures';
+import { HUAWEI_PROJECT, HUAWEI_REGION, TAURUSDB_INSTANCE_ID, TAURUSDB_NODE_IDS, taurusAuditFiles, taurusInstances } from './fixtures';
 import { formatBeijing, json, parseOffsetTime, Query, serviceError } from './http';
 
 const PATH_RE = /^\/v3\/([^/]+)\/instance\/([^/]+)\/auditlog\/download-link\/?$/;
+const INSTANCES_RE = /^\/v3\/([^/]+)\/instances\/?$/;
+const INSTANCE_RE = /^\/v3\/([^/]+)\/instances\/([^/]+)\/?$/;
+/** `limit` of the instance listing: 1..100, default 100. */
+const INSTANCE_LIST_MAX = 100;
 const INSTANCE_ID_RE = /^[A-Za-z0-9]{32}in07$/;
 const NODE_ID_RE = /^[A-Za-z0-9]{32}no07$/;
 export const TAURUSDB_MAX_LIMIT = 50;
@@ -155,6 +159,84 @@ function downloadLinks(
 	return json(200, { files });
 }
 
+const CREATED = '2023-07-01T08:00:00+0800';
+
+/** An instance as the listing shows it (TaurusDB "Querying DB Instances", historical v3 API). */
+function instanceSummary(instance: (typeof taurusInstances)[number]) {
+	return {
+		id: instance.id,
+		name: instance.name,
+		status: 'normal',
+		private_ips: ['192.168.0.10'],
+		public_ips: [],
+		port: '3306',
+		type: 'Cluster',
+		region: HUAWEI_REGION,
+		datastore: { type: 'gaussdb-mysql', version: '8.0' },
+		created: CREATED,
+		updated: CREATED,
+		node_count: instance.nodes.length,
+		enterprise_project_id: '0',
+		time_zone: 'UTC+08:00',
+	};
+}
+
+/**
+ * `GET /v3/{project_id}/instances?name=&id=&offset=&limit=`: `name`/`id` match exactly, or
+ * fuzzily after a leading `*`; `limit` 1..100 (default 100). Answers `{instances, total_count}`.
+ */
+function listInstances(req: EmulatorRequest, ctx: EmulatorContext, projectId: string): EmulatorResponse {
+	const auth = authenticate(req, ctx);
+	if (!auth.ok) return auth.response;
+	const projectError = checkProject(req, auth.principal, projectId, 'taurusdb');
+	if (projectError) return projectError;
+	const query = new Query(req.rawQuery);
+	const matches = (value: string, wanted: string | undefined) => {
+		if (wanted === undefined || wanted === '') return true;
+		if (wanted === '*') return false;
+		return wanted.startsWith('*') ? value.toLowerCase().includes(wanted.slice(1).toLowerCase()) : value === wanted;
+	};
+	const offsetText = query.get('offset') ?? '0';
+	const limitText = query.get('limit') ?? String(INSTANCE_LIST_MAX);
+	if (!/^\d{1,9}$/.test(offsetText)) return invalid('offset');
+	if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > INSTANCE_LIST_MAX) return invalid('limit');
+	const all = (projectId === HUAWEI_PROJECT.id ? taurusInstances : []).filter(
+		(i) => matches(i.name, query.get('name')) && matches(i.id, query.get('id')),
+	);
+	const offset = Number(offsetText);
+	const page = all.slice(offset, offset + Number(limitText));
+	return json(200, { instances: page.map(instanceSummary), total_count: all.length });
+}
+
+/** `GET /v3/{project_id}/instances/{instance_id}`: `{instance: {..., nodes: [...]}}` ("Querying Details of a DB Instance"). */
+function showInstance(req: EmulatorRequest, ctx: EmulatorContext, projectId: string, instanceId: string): EmulatorResponse {
+	const auth = authenticate(req, ctx);
+	if (!auth.ok) return auth.response;
+	const projectError = checkProject(req, auth.principal, projectId, 'taurusdb');
+	if (projectError) return projectError;
+	const instance = projectId === HUAWEI_PROJECT.id ? taurusInstances.find((i) => i.id === instanceId) : undefined;
+	if (!instance) return serviceError(404, 'DBS.200022', 'Instance does not exist.');
+	return json(200, {
+		instance: {
+			...instanceSummary(instance),
+			project_id: projectId,
+			nodes: instance.nodes.map((n) => ({
+				id: n.id,
+				name: n.name,
+				type: n.type,
+				status: 'ACTIVE',
+				port: 3306,
+				private_read_ips: ['192.168.0.11'],
+				az_code: `${HUAWEI_REGION}a`,
+				region_code: HUAWEI_REGION,
+				created: CREATED,
+				updated: CREATED,
+				priority: n.type === 'master' ? 0 : 1,
+			})),
+		},
+	});
+}
+
 /** Index of the first file whose name sorts after `name` (binary search; 0 without a name). */
 function firstAfter(name: string | undefined): number {
 	if (name === undefined) return 0;
@@ -174,13 +256,19 @@ export const taurusDbModule: RouteModule = {
 		taurusDbData.reset();
 	},
 	handle(req, ctx) {
+		if (req.method !== 'GET') return undefined;
 		const match = PATH_RE.exec(req.rawPath);
-		if (!match || req.method !== 'GET') return undefined;
-		return downloadLinks(req, ctx, safeDecode(match[1]), safeDecode(match[2]));
+		if (match) return downloadLinks(req, ctx, safeDecode(match[1]), safeDecode(match[2]));
+		const list = INSTANCES_RE.exec(req.rawPath);
+		if (list) return listInstances(req, ctx, safeDecode(list[1]));
+		const one = INSTANCE_RE.exec(req.rawPath);
+		if (one) return showInstance(req, ctx, safeDecode(one[1]), safeDecode(one[2]));
+		return undefined;
 	},
 	describe() {
 		return [
 			`Huawei TaurusDB  GET /v3/${HUAWEI_PROJECT.id}/instance/${TAURUSDB_INSTANCE_ID}/auditlog/download-link`,
+			`Huawei TaurusDB  GET /v3/${HUAWEI_PROJECT.id}/instances[/{instance_id}]: ${taurusInstances.map((i) => `${i.name}=${i.id}`).join(', ')}`,
 			`            nodes ${TAURUSDB_NODE_IDS.join(', ')}; ${taurusAuditFiles.length} audit files ${formatBeijing(taurusAuditFiles[0].startedAt)} .. ${formatBeijing(taurusAuditFiles[taurusAuditFiles.length - 1].updatedAt)}`,
 		];
 	},

@@ -13,10 +13,10 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['customBatch'] } },
 		options: [
 			{
-				name: 'Send Child Request',
+				name: 'Send Request',
 				value: 'send',
-				description: 'Send any child request /v2/batch accepts, with your own body',
-				action: 'Send a custom child request',
+				description: 'Call any PDS API the batch endpoint accepts, with a JSON body you write (for advanced users)',
+				action: 'Send a custom PDS request',
 			},
 		],
 		default: 'send',

@@ -12,25 +12,25 @@ export const { description, execute } = defineChildOperation({
 	idField: 'file_id',
 	properties: [
 		{
-			displayName: 'Child URL',
+			displayName: 'API',
 			name: 'childUrl',
 			type: 'options',
 			options: PDS_BATCH_CHILD_URLS.map((url) => ({ name: url, value: url })),
 			default: '/file/get',
-			description: 'API path of the child request (without /v2)',
+			description: 'The PDS API to call (its path without /v2)',
 		},
 		{
 			displayName: 'Body (JSON)',
 			name: 'childBody',
 			type: 'json',
 			default: '{\n  "drive_id": "",\n  "file_id": ""\n}',
-			description: 'Body of the child request, as documented for that API',
+			description: 'Request body of that API, as the PDS API reference documents it',
 		},
 	],
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => readJsonObject(ctx, 'childBody', itemIndex, 'Body (JSON)'),
 	childUrl: (ctx: IExecuteFunctions, itemIndex: number): string => {
 		const url = String(ctx.getNodeParameter('childUrl', itemIndex, ''));
-		requireValid(ctx, (PDS_BATCH_CHILD_URLS as readonly string[]).includes(url), itemIndex, 'Child URL', `"${url}" is not a child URL /v2/batch accepts`);
+		requireValid(ctx, (PDS_BATCH_CHILD_URLS as readonly string[]).includes(url), itemIndex, 'API', `"${url}" is not an API the batch endpoint accepts`);
 		return url;
 	},
 });

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { defineChildOperation, readString } from '../childOperation';
+import { defineChildOperation, driveLocator, readString } from '../childOperation';
 
 export const { description, execute } = defineChildOperation({
 	resource: 'drive',
@@ -8,16 +8,9 @@ export const { description, execute } = defineChildOperation({
 	url: '/drive/get',
 	idField: 'drive_id',
 	properties: [
-		{
-			displayName: 'Drive ID',
-			name: 'objectId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'ID of the drive',
-		},
+		driveLocator('objectId', 'Drive', 'The drive to get'),
 	],
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => ({
-		drive_id: readString(ctx, 'objectId', itemIndex, 'Drive ID'),
+		drive_id: readString(ctx, 'objectId', itemIndex, 'Drive'),
 	}),
 });

@@ -5,6 +5,8 @@ import {
 	driveAndFileFields,
 	readDriveAndFile,
 	readString,
+	NAME_TAKEN_LABEL,
+	toDriveField,
 	toParentFolderField,
 } from '../childOperation';
 
@@ -15,27 +17,25 @@ export const { description, execute } = defineChildOperation({
 	idField: 'file_id', asyncTask: true,
 	properties: [
 		...driveAndFileFields,
+		toDriveField,
 		toParentFolderField,
 		{
-			displayName: 'To Drive ID',
-			name: 'toDriveId',
-			type: 'string',
-			default: '',
-			description: 'Destination drive; leave empty for the same drive',
-		},
-		{
-			displayName: 'Auto Rename',
+			// PDS copy only knows auto_rename (true/false), not Move's three check_name_mode values
+			displayName: NAME_TAKEN_LABEL,
 			name: 'autoRename',
-			type: 'boolean',
+			type: 'options',
+			options: [
+				{ name: 'Rename', value: true, description: 'Add a suffix to the name of the copy' },
+				{ name: 'Do Not Rename', value: false, description: 'Let the service decide (it does not rename)' },
+			],
 			default: false,
-			description: 'Whether to rename the copy when the name is taken',
 		},
 	],
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => {
-		const toDriveId = readString(ctx, 'toDriveId', itemIndex, 'To Drive ID', false);
+		const toDriveId = readString(ctx, 'toDriveId', itemIndex, 'To Drive', false);
 		return {
 			...readDriveAndFile(ctx, itemIndex),
-			to_parent_file_id: readString(ctx, 'toParentFileId', itemIndex, 'To Parent Folder ID'),
+			to_parent_file_id: readString(ctx, 'toParentFileId', itemIndex, 'To Folder'),
 			...(toDriveId ? { to_drive_id: toDriveId } : {}),
 			auto_rename: ctx.getNodeParameter('autoRename', itemIndex, false) as boolean,
 		};

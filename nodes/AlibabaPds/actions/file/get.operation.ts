@@ -3,6 +3,19 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { itemParameter } from '../../../shared/itemInput';
 import { defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
 
+/** `fields` of /file/get (alibaba-pds.md 1.3): `*` or a list; investigation_info only when named. */
+const FILE_EXTRA_FIELDS = [
+	{ name: 'All (Except Investigation Info)', value: '*' },
+	{ name: 'Characteristic Hash', value: 'characteristic_hash' },
+	{ name: 'Cropping Suggestion', value: 'cropping_suggestion' },
+	{ name: 'EXIF', value: 'exif' },
+	{ name: 'Investigation Info', value: 'investigation_info' },
+	{ name: 'Thumbnail', value: 'thumbnail' },
+	{ name: 'URL', value: 'url' },
+	{ name: 'Video Metadata', value: 'video_metadata' },
+	{ name: 'Video Preview Metadata', value: 'video_preview_metadata' },
+];
+
 export const { description, execute } = defineChildOperation({
 	resource: 'file',
 	operation: 'get',
@@ -11,12 +24,12 @@ export const { description, execute } = defineChildOperation({
 	properties: driveAndFileFields,
 	options: [
 		{
-			displayName: 'Fields',
+			displayName: 'Extra Fields',
 			name: 'fields',
-			type: 'string',
-			default: '',
-			placeholder: '*',
-			description: 'Extra fields to return: * or a comma-separated list such as thumbnail, exif, video_metadata',
+			type: 'multiOptions',
+			options: FILE_EXTRA_FIELDS,
+			default: [],
+			description: 'Extra information to return with the file (the PDS "fields" parameter)',
 		},
 		{
 			displayName: 'URL Expiry (Seconds)',
@@ -28,10 +41,12 @@ export const { description, execute } = defineChildOperation({
 		},
 	],
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => {
-		const options = itemParameter(ctx, 'options', itemIndex, {}) as { fields?: string; urlExpireSec?: number };
+		const options = itemParameter(ctx, 'options', itemIndex, {}) as { fields?: string | string[]; urlExpireSec?: number };
+		// saved workflows hold a comma-separated string, the picker an array
+		const fields = Array.isArray(options.fields) ? (options.fields.includes('*') ? '*' : options.fields.join(',')) : String(options.fields ?? '').trim();
 		return {
 			...readDriveAndFile(ctx, itemIndex),
-			...(options.fields ? { fields: options.fields } : {}),
+			...(fields ? { fields } : {}),
 			...(options.urlExpireSec ? { url_expire_sec: options.urlExpireSec } : {}),
 		};
 	},

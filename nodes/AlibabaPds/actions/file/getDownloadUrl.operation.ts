@@ -25,7 +25,8 @@ export const { description, execute } = defineChildOperation({
 			name: 'fileName',
 			type: 'string',
 			default: '',
-			description: 'Name the browser saves the file as (up to 1024 characters)',
+			description:
+				"Name the browser saves the file as (up to 1024 characters). Leave empty for the file's own name.",
 		},
 		...downloadOptions('file'),
 	],
@@ -38,6 +39,16 @@ export const { description, execute } = defineChildOperation({
 			expire_sec: options.expireSec ?? 900,
 			...(fileName ? { file_name: fileName } : {}),
 		};
+	},
+	// The download URL answer has no file name: a /file/get child in the same /v2/batch call
+	// supplies it, so `file_name` (and the downloaded binary) carry the file's real name.
+	companion: {
+		url: '/file/get',
+		body: (unitBody: IDataObject) => ({ drive_id: unitBody.drive_id, file_id: unitBody.file_id }),
+		merge: (output, response, unitBody) => {
+			const name = unitBody.file_name ?? (response && response.status < 400 ? response.body?.name : undefined);
+			return name === undefined ? output : { ...output, file_name: name };
+		},
 	},
 	afterBatch: async (ctx, plan, settings) =>
 		await downloadFilesIfRequested(

@@ -62,7 +62,7 @@ export const description: INodeProperties[] = [
 				name: 'Move to Recycle Bin',
 				value: 'trash',
 				description: 'Move a file or folder to the recycle bin',
-				action: 'Trash a file',
+				action: 'Move a file to the recycle bin',
 			},
 			{
 				name: 'Remove Tags',

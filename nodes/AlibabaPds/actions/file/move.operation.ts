@@ -7,6 +7,7 @@ import {
 	readString,
 	toParentFolderField,
 	CHECK_NAME_MODES,
+	NAME_TAKEN_LABEL,
 } from '../childOperation';
 
 export const { description, execute } = defineChildOperation({
@@ -18,7 +19,7 @@ export const { description, execute } = defineChildOperation({
 		...driveAndFileFields,
 		toParentFolderField,
 		{
-			displayName: 'Check Name Mode',
+			displayName: NAME_TAKEN_LABEL,
 			name: 'checkNameMode',
 			type: 'options',
 			options: CHECK_NAME_MODES,
@@ -29,7 +30,7 @@ export const { description, execute } = defineChildOperation({
 	buildBody: (ctx: IExecuteFunctions, itemIndex: number): IDataObject => {
 		return {
 			...readDriveAndFile(ctx, itemIndex),
-			to_parent_file_id: readString(ctx, 'toParentFileId', itemIndex, 'To Parent Folder ID'),
+			to_parent_file_id: readString(ctx, 'toParentFileId', itemIndex, 'To Folder'),
 			check_name_mode: ctx.getNodeParameter('checkNameMode', itemIndex, 'ignore') as string,
 		};
 	},

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { CHECK_NAME_MODES, defineChildOperation, driveAndFileFields, readDriveAndFile } from '../childOperation';
+import { CHECK_NAME_MODES, defineChildOperation, driveAndFileFields, NAME_TAKEN_LABEL, readDriveAndFile } from '../childOperation';
 import { requireValid } from '../../../shared/itemInput';
 
 export const { description, execute } = defineChildOperation({
@@ -18,7 +18,7 @@ export const { description, execute } = defineChildOperation({
 			default: {},
 			options: [
 				{
-					displayName: 'Check Name Mode',
+					displayName: NAME_TAKEN_LABEL,
 					name: 'check_name_mode',
 					type: 'options',
 					options: CHECK_NAME_MODES,

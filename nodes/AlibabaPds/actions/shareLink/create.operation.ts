@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { defineChildOperation, readString } from '../childOperation';
+import { defineChildOperation, driveLocator, readString } from '../childOperation';
 import { readIdList, requireValid } from '../../../shared/itemInput';
 import { shareLinkFields } from './shareLinkFields';
 
@@ -10,14 +10,7 @@ export const { description, execute } = defineChildOperation({
 	url: '/share_link/create',
 	idField: 'share_id',
 	properties: [
-		{
-			displayName: 'Drive ID',
-			name: 'driveId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'Drive that holds the files',
-		},
+		driveLocator('driveId', 'Drive', 'The drive that holds the files'),
 		{
 			displayName: 'File IDs',
 			name: 'fileIds',
@@ -45,7 +38,7 @@ export const { description, execute } = defineChildOperation({
 		requireValid(ctx, fileIds.length <= 100, itemIndex, 'File IDs', 'at most 100 IDs per share link');
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		return {
-			drive_id: readString(ctx, 'driveId', itemIndex, 'Drive ID'),
+			drive_id: readString(ctx, 'driveId', itemIndex, 'Drive'),
 			file_id_list: fileIds,
 			...shareLinkFields(ctx, itemIndex, options),
 		};

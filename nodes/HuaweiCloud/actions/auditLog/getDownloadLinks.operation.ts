@@ -10,7 +10,8 @@ import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import type { RequestContext, RetryPolicy } from '../../../shared/transport';
 import type { HuaweiTarget } from '../../transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
-import { endpointOption, languageOption } from '../common.descriptions';
+import { endpointOption, languageOption, projectOption } from '../common.descriptions';
+import { readLocatorValue } from '../../../shared/resourceLocator';
 
 /** `limit` is 1..50 files per page (huawei-cloud.md 3.2). */
 export const TAURUSDB_MAX_PAGE = 50;
@@ -19,21 +20,59 @@ export const NODE_ID = /^[A-Za-z0-9]{32}no07$/;
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Instance ID',
+		displayName: 'Instance',
 		name: 'instanceId',
-		type: 'string',
-		default: '',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
 		required: true,
-		placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
-		description: 'TaurusDB instance ID: 36 letters and digits ending in "in07"',
+		description: 'The TaurusDB instance whose audit log files to list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTaurusInstances', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[A-Za-z0-9]{32}in07$', errorMessage: 'An instance ID is 36 letters and digits ending in "in07"' },
+					},
+				],
+			},
+		],
 	},
 	{
-		displayName: 'Node ID',
+		displayName: 'Node',
 		name: 'nodeId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
-		description: 'Only files of this node (36 characters ending in "no07"). Leave empty for all nodes.',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description: 'Only files of this node of the instance. Leave empty for all nodes.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTaurusNodes', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[A-Za-z0-9]{32}no07$', errorMessage: 'A node ID is 36 letters and digits ending in "no07"' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Start Time',
@@ -67,24 +106,29 @@ const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
-	operationOptions(
-		[
-			...downloadOptions('audit log file'),
-			endpointOption,
-			languageOption,
-			{
-				displayName: 'Page Size',
-				name: 'pageSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: TAURUSDB_MAX_PAGE },
-				default: TAURUSDB_MAX_PAGE,
-				description: 'Files per request (the API allows at most 50)',
-			},
-		],
-		1,
-		'listings',
+	listingOptions(
+		operationOptions(
+			[
+				...downloadOptions('audit log file'),
+				projectOption,
+				endpointOption('taurusdb'),
+				languageOption,
+				// no page size field: every request asks for up to 50 files (the API maximum), fewer
+				// when Limit needs fewer; a pageSize saved by an older version is still honoured
+			],
+			1,
+			'listings',
+		),
 	),
 ];
+
+/**
+ * The listing pages one request after another, so "Concurrent Requests" is not offered (items'
+ * listings still run side by side at the default concurrency).
+ */
+function listingOptions(options: INodeProperties): INodeProperties {
+	return { ...options, options: (options.options as INodeProperties[]).filter((o) => o.name !== 'concurrency') };
+}
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['auditLog'], operation: ['getDownloadLinks'] } },
@@ -131,7 +175,8 @@ export async function listAuditLogFiles(
 			retry,
 		);
 		const files = response.body?.files ?? [];
-		for (const file of files) outputs.push({ instance_id: u.instanceId, ...file });
+		// the API's `size` is in KB: the output says so in the field name
+		for (const { size, ...file } of files) outputs.push({ instance_id: u.instanceId, ...file, size_kb: size });
 		if (files.length < limit) break;
 		lastFileName = files[files.length - 1].name;
 	}
@@ -168,9 +213,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	};
 
 	const plan = planUnits<ListingUnit>(this, items.length, (itemIndex) => {
-		const instanceId = String(this.getNodeParameter('instanceId', itemIndex, '')).trim();
+		const instanceId = readLocatorValue(this, 'instanceId', itemIndex);
 		requireValid(this, INSTANCE_ID.test(instanceId), itemIndex, 'Instance ID', `"${instanceId}" is not 36 letters and digits ending in "in07"`);
-		const nodeId = String(this.getNodeParameter('nodeId', itemIndex, '')).trim();
+		const nodeId = readLocatorValue(this, 'nodeId', itemIndex);
 		requireValid(this, nodeId === '' || NODE_ID.test(nodeId), itemIndex, 'Node ID', `"${nodeId}" is not 36 letters and digits ending in "no07"`);
 		const start = parseDateValue(this.getNodeParameter('startTime', itemIndex, ''), timeZone);
 		requireValid(this, start !== undefined, itemIndex, 'Start Time', 'is not a date');

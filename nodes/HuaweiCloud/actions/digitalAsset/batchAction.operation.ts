@@ -6,7 +6,7 @@ import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngin
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import { huaweiRequest, resolveHuaweiTarget } from '../../transport';
-import { endpointOption } from '../common.descriptions';
+import { endpointOption, projectOption } from '../common.descriptions';
 
 /** `asset_ids` holds 1..100 ids of 1..64 characters (huawei-cloud.md 2.1). */
 export const METASTUDIO_MAX_IDS = 100;
@@ -15,25 +15,35 @@ const MAX_PARAMS_LENGTH = 4096;
 const MAX_APP_USER_ID_LENGTH = 256;
 const CHINESE_CHARACTERS = /[\u3400-\u9fff\uf900-\ufaff]/;
 
+/**
+ * The actions of `batch-action`. Node version 2 offers each as an Operation (`operation`); version 1
+ * had one "Batch Action" operation and this list as a separate Action field (kept for saved workflows).
+ */
 export const ASSET_ACTIONS = [
-	{ name: 'Activate', value: 'ACTIVE', description: 'Activate the assets' },
-	{ name: 'Deactivate', value: 'UNACTIVE', description: 'Deactivate the assets. Only deactivated assets can be edited or deleted.' },
-	{ name: 'Delete', value: 'DELETE', description: 'Move the assets to the recycle bin (permanently deleted after 7 days)' },
-	{ name: 'Delete Permanently', value: 'DELETE_FORCE', description: 'Delete the assets immediately, without the recycle bin' },
-	{ name: 'Restore', value: 'RESTORE', description: 'Restore the assets from the recycle bin' },
-	{ name: 'Share', value: 'SHARE', description: 'Share the assets' },
-	{ name: 'Unshare', value: 'UNSHARE', description: 'Cancel sharing of the assets' },
-];
+	{ name: 'Activate', value: 'ACTIVE', operation: 'activate', description: 'Activate the assets', action: 'Activate digital assets' },
+	{ name: 'Deactivate', value: 'UNACTIVE', operation: 'deactivate', description: 'Deactivate the assets. Only deactivated assets can be edited or deleted.', action: 'Deactivate digital assets' },
+	{ name: 'Delete', value: 'DELETE', operation: 'moveToRecycleBin', description: 'Move the assets to the recycle bin (permanently deleted after 7 days)', action: 'Move digital assets to the recycle bin' },
+	{ name: 'Delete Permanently', value: 'DELETE_FORCE', operation: 'deletePermanently', description: 'Delete the assets immediately, without the recycle bin', action: 'Delete digital assets permanently' },
+	{ name: 'Restore', value: 'RESTORE', operation: 'restore', description: 'Restore the assets from the recycle bin', action: 'Restore digital assets' },
+	{ name: 'Share', value: 'SHARE', operation: 'share', description: 'Share the assets', action: 'Share digital assets' },
+	{ name: 'Unshare', value: 'UNSHARE', operation: 'unshare', description: 'Cancel sharing of the assets', action: 'Unshare digital assets' },
+] as const;
+
+/** Version 2 operations, one per action. */
+export const ASSET_OPERATIONS = ASSET_ACTIONS.map((a) => a.operation);
+
+/** Version 1 only: the Action field of the "Batch Action" operation. */
+export const actionField: INodeProperties = {
+	displayName: 'Action',
+	name: 'action',
+	type: 'options',
+	options: ASSET_ACTIONS.map(({ name, value, description }) => ({ name, value, description })),
+	default: 'UNACTIVE',
+	description: 'What to do with the assets',
+	displayOptions: { show: { resource: ['digitalAsset'], operation: ['batchAction'], '@version': [1] } },
+};
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Action',
-		name: 'action',
-		type: 'options',
-		options: ASSET_ACTIONS,
-		default: 'UNACTIVE',
-		description: 'What to do with the assets',
-	},
 	{
 		displayName: 'Asset IDs',
 		name: 'assetIds',
@@ -51,7 +61,8 @@ const properties: INodeProperties[] = [
 				name: 'params',
 				type: 'string',
 				default: '',
-				description: 'Passed to the API as `params` (up to 4096 characters). Huawei does not document its use; leave empty unless told otherwise.',
+				description:
+					'Extra text sent with the action in the request body field "params" (up to 4096 characters). Huawei does not document what it does: leave it empty unless Huawei support gives you a value.',
 			},
 			{
 				displayName: 'Third-Party User ID',
@@ -60,7 +71,8 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Sent as the X-App-UserId header (up to 256 characters, no Chinese characters)',
 			},
-			endpointOption,
+			projectOption,
+			endpointOption('metastudio'),
 		],
 		METASTUDIO_MAX_IDS,
 		'asset IDs',
@@ -68,7 +80,7 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	{ show: { resource: ['digitalAsset'], operation: ['batchAction'] } },
+	{ show: { resource: ['digitalAsset'], operation: ['batchAction', ...ASSET_OPERATIONS] } },
 	properties,
 );
 
@@ -87,12 +99,16 @@ interface BatchActionResponse {
 	}>;
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+/**
+ * Runs one action on the assets of all items. `fixedAction` is the action of a version 2 operation;
+ * without it (version 1 "Batch Action") each item's Action field is read.
+ */
+export async function execute(this: IExecuteFunctions, fixedAction?: string): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const settings = readBatchSettings(this, METASTUDIO_MAX_IDS);
 
 	const plan = planUnits<AssetUnit>(this, items.length, (itemIndex) => {
-		const action = String(itemParameter(this, 'action', itemIndex, ''));
+		const action = fixedAction ?? String(itemParameter(this, 'action', itemIndex, ''));
 		requireValid(this, ASSET_ACTIONS.some((a) => a.value === action), itemIndex, 'Action', `"${action}" is not one of ${ASSET_ACTIONS.map((a) => a.value).join(', ')}`);
 		const ids = readIdList(this, 'assetIds', itemIndex, 'Asset IDs');
 		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'Asset IDs');

@@ -38,7 +38,7 @@ const properties: INodeProperties[] = [
 	operationOptions(
 		[
 			...downloadOptions('attachment'),
-			endpointOption,
+			endpointOption('osm'),
 			languageOption,
 		],
 		OSM_MAX_IDS,

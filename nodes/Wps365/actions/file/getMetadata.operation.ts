@@ -34,7 +34,7 @@ const properties: INodeProperties[] = [
 	operationOptions(
 		[
 			{
-				displayName: 'ID Type',
+				displayName: 'ID Type (KSO-1 Private Deployments Only)',
 				name: 'idType',
 				type: 'options',
 				options: [
@@ -43,7 +43,8 @@ const properties: INodeProperties[] = [
 					{ name: 'External', value: 'external' },
 				],
 				default: '',
-				description: 'Whether the IDs are internal or external IDs. Sent as the X-KSO-ID-TYPE header (current /openapi generation, 7.0.2507 and later).',
+				description:
+					'Whether the IDs are internal or external IDs (sent as the X-KSO-ID-TYPE header, version 7.0.2507 and later). Only private deployments signed with KSO-1 know it: it is ignored with WPS-4, WPS-4-GM and the public cloud.',
 			},
 		],
 		WPS_MAX_IDS,
@@ -125,7 +126,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return ids.map((fileId) => ({ fileId }));
 	});
 	const target = await resolveWpsTarget(this);
-	const headers: IDataObject = options.idType ? { 'X-Kso-Id-Type': options.idType } : {};
+	const headers: IDataObject = options.idType && target.idTypeApplies ? { 'X-Kso-Id-Type': options.idType } : {};
 
 	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
 		const byId = await batchGetMeta(this, target.apiBase, chunk.map((u) => u.payload.fileId), headers, settings.retry);
