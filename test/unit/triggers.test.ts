@@ -84,7 +84,7 @@ describe('Huawei Cloud Trigger (New Audit Log File)', () => {
 		expect(first[0].json).toMatchObject({
 			instance_id: TAURUSDB_INSTANCE_ID,
 			name: names[0],
-			size: expect.any(Number),
+			size_kb: expect.any(Number),
 			updated_time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0800$/),
 			download_link: expect.stringContaining('/__files/taurusdb/'),
 			link_expired_time: expect.any(String),
