@@ -9,6 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { PDS_ACCESS_KEY_TEST_RULES } from './common/credentialTestRules';
 import {
 	PDS_ENDPOINT_EXPRESSION,
 	pdsDomainIdField,
@@ -84,7 +85,10 @@ export class AlibabaPdsAccessKeyApi implements ICredentialType {
 			url: '/v2/drive/list',
 			method: 'POST',
 			body: { limit: 1 },
+			// The error body is checked by the rules, which name the vendor's code and the likely field.
+			ignoreHttpStatusErrors: true,
 		},
+		rules: PDS_ACCESS_KEY_TEST_RULES,
 	};
 }
 

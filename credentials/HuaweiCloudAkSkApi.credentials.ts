@@ -7,6 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { HUAWEI_AKSK_TEST_RULES } from './common/credentialTestRules';
 import { IAM_DEFAULT_ENDPOINT, huaweiRegionFields } from './common/huaweiCloud';
 import { formatSdkDate, signHuaweiRequest } from './common/huaweiSigner';
 import { toRequestOptions, toWireRequest } from './common/wireRequest';
@@ -90,7 +91,10 @@ export class HuaweiCloudAkSkApi implements ICredentialType {
 			baseURL: '={{$credentials.iamEndpoint}}',
 			url: '/v3/projects',
 			method: 'GET',
+			// The error body is checked by the rules, which name the vendor's code and the likely field.
+			ignoreHttpStatusErrors: true,
 		},
+		rules: HUAWEI_AKSK_TEST_RULES,
 	};
 }
 

@@ -750,6 +750,30 @@ describe('PDS emulator over HTTP with the credentials (n8n-core credential tests
 		const wrong = await testCredential(new AlibabaPdsAccessKeyApi(), { ...base, accessKeySecret: 'wrong' });
 		expect(wrong.status).toBe('Error');
 		expect(getPdsState().counters.signatureFailures).toBe(1);
+		expect(wrong.message).toMatch(/^InvalidSignature: .*AccessKey Secret is most likely wrong.*15 minutes/);
+	});
+
+	it('AccessKey credential test names the code and the field: unknown id, STS without token, clock off', async () => {
+		const base = {
+			domainId: PDS_DOMAIN_ID,
+			accessKeyId: pdsAccessKey.accessKeyId,
+			accessKeySecret: pdsAccessKey.accessKeySecret,
+			endpoint: emulator.url,
+		};
+		const unknown = await testCredential(new AlibabaPdsAccessKeyApi(), { ...base, accessKeyId: 'LTAInosuchkey' });
+		expect(unknown).toMatchObject({ status: 'Error', message: expect.stringMatching(/^InvalidAccessKeyId\.NotFound: .*AccessKey ID field/) });
+		const sts = await testCredential(new AlibabaPdsAccessKeyApi(), {
+			...base,
+			accessKeyId: pdsStsAccessKey.accessKeyId,
+			accessKeySecret: pdsStsAccessKey.accessKeySecret,
+		});
+		expect(sts).toMatchObject({ status: 'Error', message: expect.stringMatching(/^InvalidSecurityToken\.Missing: .*Security Token field/) });
+		emulator.shiftClock(-16 * 60_000);
+		const skewed = await testCredential(new AlibabaPdsAccessKeyApi(), base);
+		expect(skewed).toMatchObject({ status: 'Error', message: expect.stringMatching(/^RequestTimeTooSkewed: .*more than 15 minutes/) });
+		const elsewhere = await testCredential(new AlibabaPdsAccessKeyApi(), { ...base, endpoint: `${emulator.url}/nowhere` });
+		expect(elsewhere).toMatchObject({ status: 'Error', message: expect.stringMatching(/did not answer with a drive list/) });
+		for (const result of [unknown, sts, skewed, elsewhere]) expect(result.message).not.toContain(pdsAccessKey.accessKeySecret);
 	});
 
 	it('batch over HTTP and the download url serves the file bytes', async () => {

@@ -406,5 +406,29 @@ describe('credential tests (the Test button)', () => {
 			secretAccessKey: ['not', 'the', 'secret'].join('-'),
 		});
 		expect(wrong.status).toBe('Error');
+		// the vendor's code, the field that is likely wrong and the clock rule, not n8n's generic text
+		expect(wrong.message).toMatch(/^APIGW\.0301 Incorrect IAM authentication information/);
+		expect(wrong.message).toMatch(/Secret Access Key \(SK\)/);
+		expect(wrong.message).toMatch(/15 minutes/);
+		expect(wrong.message).not.toMatch(/not-the-secret/);
+	});
+
+	it('AK/SK: unknown AK, a clock 20 minutes off and a wrong IAM endpoint each get a message naming the cause', async () => {
+		const { testCredential } = await import('../helpers/inProcess');
+		const unknown = await testCredential(new HuaweiCloudAkSkApi(), {
+			...huaweiAkSkCredentials(emulator.url),
+			accessKeyId: ['NOSUCH', 'ACCESSKEY', '00000'].join(''),
+		});
+		expect(unknown).toMatchObject({ status: 'Error', message: expect.stringMatching(/^APIGW\.0301 .*Access Key ID \(AK\)/) });
+		emulator.shiftClock(20 * 60_000);
+		const skewed = await testCredential(new HuaweiCloudAkSkApi(), huaweiAkSkCredentials(emulator.url));
+		expect(skewed).toMatchObject({ status: 'Error', message: expect.stringMatching(/X-Sdk-Date .*more than 15 minutes/) });
+		emulator.shiftClock(-20 * 60_000);
+		const endpoint = await testCredential(new HuaweiCloudAkSkApi(), {
+			...huaweiAkSkCredentials(emulator.url),
+			iamEndpoint: `${emulator.url}/not-iam`,
+		});
+		expect(endpoint).toMatchObject({ status: 'Error', message: expect.stringMatching(/did not answer with a project list: check the IAM Endpoint/) });
+		expect(await testCredential(new HuaweiCloudAkSkApi(), huaweiAkSkCredentials(emulator.url))).toMatchObject({ status: 'OK' });
 	});
 });
