@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { chromium, selectors } from 'playwright-core';
 
 import { CHROMIUM_ARGS, ensureChromium } from './lib/chromium.mjs';
 import { loadExamples, startEmulatorProcess } from './lib/exampleSuite.mjs';
@@ -55,6 +55,9 @@ const RUNS = {
  * pickers not listed must list at least one entry.
  */
 const PICKER_EXPECTS = {};
+
+// n8n marks its elements with data-test-id (Playwright's default is data-testid)
+selectors.setTestIdAttribute('data-test-id');
 
 const results = [];
 const phases = [];
@@ -126,23 +129,37 @@ function panelWorkflows(pkg, credentials) {
 	});
 }
 
-async function setupOwner(url) {
-	const res = await fetch(`${url}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	if (!res.ok) throw new Error(`owner setup answered ${res.status}: ${await res.text()}`);
+/** Creates the owner account (n8n answers /healthz before its REST routes and DB are ready: retried). */
+async function setupOwner(url, server) {
+	const deadline = Date.now() + 180_000;
+	for (;;) {
+		if (server.process.exited()) throw new Error(`n8n exited:\n${server.process.output().slice(-3000)}`);
+		let res;
+		try {
+			res = await fetch(`${url}/rest/owner/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(OWNER),
+			});
+		} catch (error) {
+			if (Date.now() > deadline) throw error;
+		}
+		if (res?.ok) return;
+		if (res && (![404, 503].includes(res.status) || Date.now() > deadline)) {
+			throw new Error(`owner setup answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
 }
 
 async function login(page, url) {
-	await page.goto(`${url}/signin`);
+	await page.goto(`${url}/signin`, { waitUntil: 'domcontentloaded' });
 	const form = page.getByTestId('signin-form');
-	await form.waitFor();
-	await form.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
+	await form.waitFor({ timeout: 180_000 });
+	await form.locator('input:not([type="password"])').first().fill(OWNER.email);
 	await form.locator('input[type="password"]').first().fill(OWNER.password);
 	await form.locator('button[type="submit"], button:has-text("Sign in")').first().click();
-	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
+	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 180_000, waitUntil: 'domcontentloaded' });
 }
 
 async function shot(page, name) {
@@ -155,8 +172,8 @@ async function shot(page, name) {
 // ─── the editor ──────────────────────────────────────────────────────────────────────────────
 
 async function openWorkflow(page, url, id) {
-	await page.goto(`${url}/workflow/${id}`);
-	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60_000 });
+	await page.goto(`${url}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 180_000 });
 }
 
 async function openNode(page, name) {
@@ -172,21 +189,22 @@ async function closeNode(page) {
 	await page.getByTestId('ndv').waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
-/** Labels of the top-level fields of the open panel, in order. */
+/** Labels of the top-level fields of the open panel (Parameters tab), in order. */
 async function panelLabels(ndv) {
 	const params = ndv.getByTestId('node-parameters');
-	await params.getByTestId('parameter-item').first().waitFor({ timeout: 30_000 });
+	await params.getByTestId('parameter-item').first().waitFor({ timeout: 60_000 });
 	return await params.evaluate((root) => {
 		const items = [...root.querySelectorAll('[data-test-id="parameter-item"]')].filter(
-			(el) => !el.parentElement.closest('[data-test-id="parameter-item"]'),
+			(el) => !el.parentElement.closest('[data-test-id="parameter-item"]') && el.checkVisibility(),
 		);
 		return items.map((el) => {
-			const label = el.querySelector('label, [class*="inputLabel"], [class*="title"]');
+			const label = [...el.querySelectorAll('label.n8n-input-label')].find(
+				(l) => l.closest('[data-test-id="parameter-item"]') === el && !l.closest('[data-test-id="node-credentials-config-container"]'),
+			);
 			return (label?.innerText ?? el.innerText).split('\n')[0].replace(/\s*\*\s*$/, '').trim();
 		});
 	});
 }
-
 
 /** Items on the success and error outputs as the output panel shows them. */
 async function outputCounts(page, ndv) {
@@ -203,17 +221,17 @@ async function outputCounts(page, ndv) {
 		if (!match) throw new Error(`item count not readable: ${await count.innerText()}`);
 		return Number(match[1].replace(/,/g, ''));
 	};
+	// two outputs: tabs "Success Branch (240 items)" / "Error Branch (10 items)"
 	const branches = panel.getByTestId('branches');
 	if (!(await branches.count())) return { main: await read(), error: 0 };
-	const tabs = branches.locator('[data-test-id^="tab-"], [role="tab"], button');
-	const labels = await tabs.allInnerTexts();
-	const counts = {};
-	for (let i = 0; i < labels.length; i++) {
-		const key = /error/i.test(labels[i]) ? 'error' : 'main';
-		await tabs.nth(i).click();
-		counts[key] = await read();
+	const labels = await branches.locator('[data-test-id^="tab-"]').allInnerTexts();
+	const counts = { main: 0, error: 0 };
+	for (const label of labels) {
+		const match = /(\d[\d,]*)\s+items?/.exec(label);
+		if (!match) throw new Error(`branch tab without an item count: ${label}`);
+		counts[/error/i.test(label) ? 'error' : 'main'] = Number(match[1].replace(/,/g, ''));
 	}
-	return { main: counts.main ?? 0, error: counts.error ?? 0 };
+	return counts;
 }
 
 /**
@@ -282,19 +300,24 @@ async function fillCredential(page, dialog, type, values) {
 }
 
 /** Waits for the result of the automatic test after Save: { ok, text }. */
-async function credentialTestResult(dialog) {
-	const success = dialog.getByTestId('credentials-config-container-test-success');
-	const failure = dialog.getByText("Couldn't connect with these settings");
-	await success.or(failure).first().waitFor({ timeout: 60_000 });
+async function credentialTestResult(page) {
+	const success = page.getByTestId('credentials-config-container-test-success');
+	const failure = page.getByText(/Couldn.t connect with these settings/);
+	await success.or(failure).filter({ visible: true }).first().waitFor({ timeout: 90_000 });
 	if (await success.isVisible()) return { ok: true, text: await success.innerText() };
-	const banner = dialog.locator('[role="alert"], .n8n-callout, [class*="banner"]').filter({ hasText: "Couldn't connect" }).first();
-	const more = banner.getByText(/More details/i);
+	const more = page.getByText(/More details/i).filter({ visible: true });
 	if (await more.count()) await more.first().click();
-	return { ok: false, text: await banner.innerText() };
+	// the banner: the nearest ancestor of its title that also holds the details
+	const text = await failure.first().evaluate((title) => {
+		let el = title;
+		while (el.parentElement && !/Retry/.test(el.innerText)) el = el.parentElement;
+		return el.innerText;
+	});
+	return { ok: false, text };
 }
 
 async function openNewCredential(page, url, type) {
-	await page.goto(`${url}/home/credentials/create`);
+	await page.goto(`${url}/home/credentials/create`, { waitUntil: 'domcontentloaded' });
 	const select = page.getByTestId('new-credential-type-select');
 	await select.waitFor({ timeout: 30_000 });
 	await select.locator('input').first().fill(type.displayName);
@@ -323,23 +346,24 @@ try {
 	log(`emulator on ${emulator.url}`);
 	const fixtures = credentialFixtures(emulator.url);
 	instance = await createInstance({ packageDir: ROOT, n8n });
+	// one import command each (every n8n command boots n8n: seconds each)
 	const credentials = importedCredentials(fixtures);
-	await instance.importCredentials(credentials);
-	await instance.importWorkflow(panelWorkflows(pkg, credentials));
-	const examples = loadExamples(emulator.url);
 	const exampleCreds = JSON.parse(
 		spawnSync(process.execPath, [TS_NODE, '--transpile-only', 'test/e2e/credentials.ts', emulator.url], { cwd: ROOT, encoding: 'utf8' }).stdout,
 	);
-	await instance.importCredentials(exampleCreds);
-	for (const ex of examples) ex.id = await instance.importWorkflow(ex.workflow);
+	await instance.importCredentials([...credentials, ...exampleCreds]);
+	const examples = loadExamples(emulator.url);
+	const ids = await instance.importWorkflow([...panelWorkflows(pkg, credentials), ...examples.map((ex) => ex.workflow)]);
+	examples.forEach((ex, i) => (ex.id = ids[pkg.nodes.length + i]));
 	const server = await instance.startServer();
 	const { url } = server;
-	log(`n8n ${n8n.version} on ${url}`);
-	await setupOwner(url);
+	log(`n8n ${n8n.version} on ${url}; setup took ${((Date.now() - started) / 1000).toFixed(1)} s (${instance.timings.map((t) => `${t.command} ${t.ms} ms`).join(', ')})`);
+	await setupOwner(url, server);
 
 	browser = await chromium.launch({ executablePath: chrome.executablePath, args: CHROMIUM_ARGS, headless: !process.env.UI_HEADED });
 	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-	context.setDefaultTimeout(30_000);
+	context.setDefaultTimeout(90_000);
+	context.setDefaultNavigationTimeout(180_000);
 	const page = await context.newPage();
 	const pageErrors = [];
 	page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -391,15 +415,15 @@ try {
 				try {
 					await fillCredential(page, dialog, type, fixture.data);
 					await shot(page, `credentials/${slug(type.name)}-filled`);
-					await dialog.getByTestId('credential-save-button').click();
-					const good = await credentialTestResult(dialog);
+					await page.getByTestId('credential-save-button').click();
+					const good = await credentialTestResult(page);
 					await shot(page, `credentials/${slug(type.name)}-ok`);
 					assert.ok(good.ok, `the Test failed: ${good.text}`);
 					assert.match(good.text, /Connection tested successfully/);
 					await fillCredential(page, dialog, type, { [fixture.wrong.field]: fixture.wrong.value });
-					await dialog.getByTestId('credential-save-button').click();
-					await dialog.getByTestId('credentials-config-container-test-success').waitFor({ state: 'hidden' });
-					const bad = await credentialTestResult(dialog);
+					await page.getByTestId('credential-save-button').click();
+					await page.getByTestId('credentials-config-container-test-success').waitFor({ state: 'hidden' });
+					const bad = await credentialTestResult(page);
 					await shot(page, `credentials/${slug(type.name)}-wrong`);
 					assert.equal(bad.ok, false, 'a wrong secret passed the Test');
 					assert.match(bad.text.replace(/\s+/g, ' '), new RegExp(fixture.wrong.message));

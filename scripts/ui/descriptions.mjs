@@ -113,12 +113,24 @@ function optionValues(property) {
 	return (property?.options ?? []).map((o) => ({ value: o.value, name: o.name }));
 }
 
+/**
+ * The field that picks between credential types (its values appear in the credentials'
+ * displayOptions). The editor (n8n-editor-ui's getMainAuthField) folds it into "Credential to
+ * connect with", so the panel shows no field for it.
+ */
+export function mainAuthenticationField(description) {
+	const keys = new Set((description.credentials ?? []).flatMap((c) => Object.keys(c.displayOptions?.show ?? {})));
+	const candidates = description.properties.filter((p) => keys.has(p.name) && p.type === 'options');
+	return (candidates.find((p) => p.name === 'authentication') ?? candidates[0])?.name;
+}
+
 /** Every resource > operation of a node description, with the fields its panel shows. */
 export function operationsOf(description) {
 	const props = description.properties;
 	const version = description.version;
 	const resourceProp = props.find((p) => p.name === 'resource' && p.type === 'options');
 	const resources = resourceProp ? optionValues(resourceProp) : [{ value: undefined, name: '' }];
+	const mainAuthField = mainAuthenticationField(description);
 	const ops = [];
 	for (const resource of resources) {
 		const base = resource.value === undefined ? {} : { resource: resource.value };
@@ -126,7 +138,8 @@ export function operationsOf(description) {
 		const operations = operationProps.length ? optionValues(operationProps[0]) : [{ value: undefined, name: '' }];
 		for (const operation of operations) {
 			const parameters = operation.value === undefined ? base : { ...base, operation: operation.value };
-			const shown = visibleProperties(props, parameters, version);
+			// n8n shows the node's main authentication field inside the credential selector, not as a field
+			const shown = visibleProperties(props, parameters, version).filter((p) => p.name !== mainAuthField);
 			ops.push({
 				resource: resource.value,
 				resourceName: resource.name,
