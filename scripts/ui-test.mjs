@@ -198,9 +198,10 @@ async function panelLabels(ndv) {
 			(el) => !el.parentElement.closest('[data-test-id="parameter-item"]') && el.checkVisibility(),
 		);
 		return items.map((el) => {
-			const label = [...el.querySelectorAll('label.n8n-input-label')].find(
-				(l) => l.closest('[data-test-id="parameter-item"]') === el && !l.closest('[data-test-id="node-credentials-config-container"]'),
-			);
+			// the credential selector is rendered inside the first item, before the field's own label
+			const label = [...el.querySelectorAll('label.n8n-input-label')]
+				.filter((l) => l.closest('[data-test-id="parameter-item"]') === el)
+				.pop();
 			return (label?.innerText ?? el.innerText).split('\n')[0].replace(/\s*\*\s*$/, '').trim();
 		});
 	});
@@ -310,7 +311,8 @@ async function credentialTestResult(page) {
 	// the banner: the nearest ancestor of its title that also holds the details
 	const text = await failure.first().evaluate((title) => {
 		let el = title;
-		while (el.parentElement && !/Retry/.test(el.innerText)) el = el.parentElement;
+		const rest = (node) => node.innerText.replace(title.innerText, '').replace(/Retry/g, '').trim();
+		while (el.parentElement && rest(el).length < 10) el = el.parentElement;
 		return el.innerText;
 	});
 	return { ok: false, text };
