@@ -134,10 +134,12 @@ export function operationsOf(description) {
 	const ops = [];
 	for (const resource of resources) {
 		const base = resource.value === undefined ? {} : { resource: resource.value };
-		const operationProps = visibleProperties(props, base, version).filter((p) => p.name === 'operation' && p.type === 'options');
+		// trigger nodes pick an event instead of an operation
+		const selector = props.some((p) => p.name === 'operation') ? 'operation' : props.some((p) => p.name === 'event' && p.type === 'options') ? 'event' : 'operation';
+		const operationProps = visibleProperties(props, base, version).filter((p) => p.name === selector && p.type === 'options');
 		const operations = operationProps.length ? optionValues(operationProps[0]) : [{ value: undefined, name: '' }];
 		for (const operation of operations) {
-			const parameters = operation.value === undefined ? base : { ...base, operation: operation.value };
+			const parameters = operation.value === undefined ? base : { ...base, [selector]: operation.value };
 			// n8n shows the node's main authentication field inside the credential selector, not as a field
 			const shown = visibleProperties(props, parameters, version).filter((p) => p.name !== mainAuthField);
 			ops.push({
@@ -146,7 +148,8 @@ export function operationsOf(description) {
 				operation: operation.value,
 				operationName: operation.name,
 				parameters,
-				fields: fieldLabels(shown),
+				// n8n puts its "Poll Times" field first in every polling node (NodeHelpers.applySpecialNodeParameters)
+				fields: [...(description.polling ? ['Poll Times'] : []), ...fieldLabels(shown)],
 				properties: shown,
 			});
 		}
