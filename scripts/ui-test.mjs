@@ -185,8 +185,14 @@ async function openNode(page, name) {
 }
 
 async function closeNode(page) {
-	await page.keyboard.press('Escape');
-	await page.getByTestId('ndv').waitFor({ state: 'hidden', timeout: 15_000 });
+	// an open dropdown takes the first Escape
+	const ndv = page.getByTestId('ndv');
+	for (let i = 0; i < 3 && (await ndv.isVisible()); i++) {
+		await page.keyboard.press('Escape');
+		await ndv.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+	}
+	if (await ndv.isVisible()) await page.getByTestId('ndv-close-button').click();
+	await ndv.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
 /** Labels of the top-level fields of the open panel (Parameters tab), in order. */
