@@ -234,8 +234,17 @@ function toServiceCallError(
 	attempts: number,
 	request: ApiRequest,
 ): ServiceCallError {
-	// an HTML or other text body is summarized before the service's reader sees it
-	const body = typeof facts.body === 'string' ? summarizeText(facts.body) : facts.body;
+	// an object storage's XML error (OBS, OSS) is read as code and message; an HTML or other
+	// text body is summarized before the service's reader sees it
+	const xml =
+		typeof facts.body === 'string'
+			? /<Code>([^<]*)<\/Code>[\s\S]*?<Message>([^<]*)<\/Message>/i.exec(facts.body)
+			: null;
+	const body = xml
+		? { error_code: xml[1], error_msg: xml[2], code: xml[1], message: xml[2] }
+		: typeof facts.body === 'string'
+			? summarizeText(facts.body)
+			: facts.body;
 	const service = facts.status ? readServiceError(facts.status, body, facts.headers) : {};
 	const what = facts.status ? `HTTP ${facts.status}` : 'no response';
 	let message = service.code

@@ -499,7 +499,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				const status = fault.status ?? 500;
 				const headers: Record<string, string> = {};
 				if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-				const faultBody = fault.body ?? {
+				const echoed = `echo of ${method} ${rawPath}?${rawQuery} headers ${JSON.stringify(req.headers)} body ${emReq.bodyText}`;
+				const faultBody = fault.echo
+					? { code: 'Echo', msg: echoed, message: echoed, error_code: 'ECHO', error_msg: echoed, error: { code: 'Echo', message: echoed } }
+					: fault.body ?? {
 					error_code: `EMULATOR.${status}`,
 					error_msg: `Injected fault: HTTP ${status}`,
 					request_id: requestId,

@@ -58,6 +58,9 @@ export interface FaultRule {
 	retryAfterSeconds?: number;
 	/** For kind 'status': body to answer with (default: a vendor-neutral JSON error). */
 	body?: unknown;
+	/** For kind 'status': answer with a body that repeats the request's headers and body in
+	 * every usual error field (as some gateways do), to prove that secrets never reach errors. */
+	echo?: boolean;
 	/** For kind 'delay': milliseconds to wait before answering normally. */
 	delayMs?: number;
 	/** How many matching requests the rule affects (default 1). */
