@@ -88,6 +88,8 @@ const huaweiRun = (parameters: IDataObject, items: IDataObject[]) => (onError: O
 	credentialTypes: [new HuaweiCloudIamApi(), new HuaweiCloudAkSkApi()],
 	credentials: huaweiCredentials(),
 	onError,
+	// Batch Action with an Action field is node version 1 (version 2 has one operation per action)
+	...(parameters.operation === 'batchAction' ? { typeVersion: 1 } : {}),
 });
 const pdsRun = (parameters: IDataObject, items: IDataObject[]) => (onError: OnError): RunNodeOptions => ({
 	nodeType: new AlibabaPds(),

@@ -59,6 +59,8 @@ function huawei(parameters: IDataObject, items: IDataObject[], extra: Partial<Pa
 		items,
 		credentialTypes: huaweiTypes,
 		credentials: iam(),
+		// Batch Action with an Action field is node version 1 (version 2 has one operation per action)
+		...(parameters.operation === 'batchAction' ? { typeVersion: 1 } : {}),
 		...extra,
 	});
 }
