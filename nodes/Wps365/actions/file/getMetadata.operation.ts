@@ -139,7 +139,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const simple = readBoolean(this, this.getNodeParameter('simple', 0, true), 0, 'Simplify', true);
 	const options = this.getNodeParameter('options', 0, {}) as { idType?: unknown };
 	const idType = options.idType === undefined || options.idType === null ? '' : String(options.idType);
-	requireValid(this, ['', 'internal', 'external'].includes(idType), 0, 'ID Type', `"${idType.slice(0, 40)}" is not internal or external`);
 
 	const plan = planUnits<FileUnit>(this, items.length, (itemIndex) => {
 		const ids = readIdList(this, 'fileIds', itemIndex, 'File IDs');
@@ -147,6 +146,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return ids.map((fileId) => ({ fileId }));
 	});
 	const target = await resolveWpsTarget(this);
+	// checked only where it is sent (KSO-1 private deployments); elsewhere it is ignored
+	if (target.idTypeApplies) {
+		requireValid(this, ['', 'internal', 'external'].includes(idType), 0, 'ID Type', `"${idType.slice(0, 40)}" is not internal or external`);
+	}
 	const headers: IDataObject = idType && target.idTypeApplies ? { 'X-Kso-Id-Type': idType } : {};
 
 	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
