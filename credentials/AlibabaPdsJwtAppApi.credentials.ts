@@ -19,6 +19,8 @@ import {
 	withPdsBaseUrl,
 } from './common/alibabaPds';
 import { createPdsAssertion, type PdsSubjectType } from './common/jwt';
+import type { TokenResponse } from './common/tokenRequest';
+import { sendTokenRequest } from './common/tokenRequest';
 import { toRequestOptions, toWireRequest } from './common/wireRequest';
 
 /**
@@ -165,23 +167,31 @@ export async function fetchPdsJwtAccessToken(
 	} catch (error) {
 		throw new Error(`Alibaba Cloud PDS: cannot build the token request: ${(error as Error).message}`);
 	}
-	let response: unknown;
+	const secrets = [request.assertion, request.body, String(credentials.privateKey ?? '')];
+	let full: TokenResponse;
 	try {
-		response = await helper.helpers.httpRequest({
-			method: 'POST',
-			url,
-			headers: {
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Accept: 'application/json',
+		full = await sendTokenRequest(
+			async (options) => await helper.helpers.httpRequest(options),
+			{
+				method: 'POST',
+				url,
+				headers: {
+					'Content-Type': 'application/x-www-form-urlencoded',
+					Accept: 'application/json',
+				},
+				body: request.body,
+				json: true,
 			},
-			body: request.body,
-			json: true,
-		});
-	} catch (error) {
-		throw new Error(
-			`Alibaba Cloud PDS token request failed: ${describePdsFailure(error, [request.assertion, request.body])}`,
+			secrets,
 		);
+	} catch (error) {
+		throw new Error(`Alibaba Cloud PDS token request failed: ${describePdsFailure(error, secrets)}`);
 	}
+	if (full.statusCode < 200 || full.statusCode >= 300) {
+		const failure = { response: { status: full.statusCode, data: full.body } };
+		throw new Error(`Alibaba Cloud PDS token request failed: ${describePdsFailure(failure, secrets)}`);
+	}
+	let response: unknown = full.body;
 	if (typeof response === 'string') {
 		try {
 			response = JSON.parse(response) as unknown;

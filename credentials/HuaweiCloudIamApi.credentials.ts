@@ -10,7 +10,9 @@ import type {
 } from 'n8n-workflow';
 
 import { IAM_DEFAULT_ENDPOINT, huaweiRegionFields, huaweiRegionOf } from './common/huaweiCloud';
-import { describeHttpFailure, toRequestOptions, toWireRequest } from './common/wireRequest';
+import type { TokenResponse } from './common/tokenRequest';
+import { describeTokenFailure, redactSecrets, sendTokenRequest } from './common/tokenRequest';
+import { toRequestOptions, toWireRequest } from './common/wireRequest';
 
 /**
  * IAM user password login. `preAuthentication` fetches a project-scoped token (valid 24 h) into
@@ -138,18 +140,26 @@ async function fetchIamToken(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<string> {
 	const endpoint = String(credentials.iamEndpoint || IAM_DEFAULT_ENDPOINT).replace(/\/+$/, '');
-	let response: { headers: IDataObject; body: unknown; statusCode: number };
+	const secrets = [String(credentials.password ?? '')];
+	let response: TokenResponse;
 	try {
-		response = (await helper.helpers.httpRequest({
-			method: 'POST',
-			url: `${endpoint}/v3/auth/tokens?nocatalog=true`,
-			headers: { 'Content-Type': 'application/json;charset=utf8' },
-			body: JSON.stringify(iamTokenRequestBody(credentials)),
-			returnFullResponse: true,
-			json: true,
-		})) as { headers: IDataObject; body: unknown; statusCode: number };
+		response = await sendTokenRequest(
+			async (options) => await helper.helpers.httpRequest(options),
+			{
+				method: 'POST',
+				url: `${endpoint}/v3/auth/tokens?nocatalog=true`,
+				headers: { 'Content-Type': 'application/json;charset=utf8' },
+				body: JSON.stringify(iamTokenRequestBody(credentials)),
+				json: true,
+			},
+			secrets,
+		);
 	} catch (error) {
-		throw new Error(`Huawei Cloud IAM login failed: ${describeHttpFailure(error)}`);
+		throw new Error(`Huawei Cloud IAM login failed: ${redactSecrets((error as Error).message, secrets)}`);
+	}
+	if (response.statusCode >= 400 || response.statusCode < 200) {
+		const hint = response.statusCode === 401 || response.statusCode === 400 ? ' Check the account name, user name, password and project.' : '';
+		throw new Error(`Huawei Cloud IAM login failed: ${describeTokenFailure(response.statusCode, response.body, secrets)}.${hint}`);
 	}
 	const token = response.headers['x-subject-token'];
 	if (typeof token !== 'string' || token === '') {

@@ -11,6 +11,7 @@ import type {
 
 import { wpsSignatureScheme, wpsSignedPath, wpsTokenUrl } from './common/wps365';
 import { formatWpsDate, signWpsRequest } from './common/wpsSigner';
+import { describeTokenFailure, redactSecrets, sendTokenRequest } from './common/tokenRequest';
 import { toRequestOptions, toWireRequest } from './common/wireRequest';
 
 /**
@@ -195,23 +196,26 @@ export async function fetchWps365AccessToken(
 		['client_id', appId],
 		['client_secret', appKey],
 	]).toString();
+	const secrets = [appKey];
 	let response: { statusCode?: number; body?: unknown };
 	try {
-		response = (await httpRequest({
-			method: 'POST',
-			url,
-			headers: {
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Accept: 'application/json',
+		response = await sendTokenRequest(
+			httpRequest,
+			{
+				method: 'POST',
+				url,
+				headers: {
+					'Content-Type': 'application/x-www-form-urlencoded',
+					Accept: 'application/json',
+				},
+				body,
 			},
-			body,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode?: number; body?: unknown };
+			secrets,
+		);
 	} catch (error) {
 		// Only the message: the error object of the HTTP client carries the request body.
 		const message = error instanceof Error ? error.message : String(error);
-		throw new Error(`WPS 365 token request to ${url} failed: ${message}`);
+		throw new Error(`WPS 365 token request to ${url} failed: ${redactSecrets(message, secrets)}`);
 	}
 	const status = Number(response?.statusCode ?? 0);
 	const data = parseJsonObject(response?.body);
@@ -227,20 +231,23 @@ export async function fetchWps365AccessToken(
 	}
 	const parts: string[] = [];
 	if (status) parts.push(`HTTP ${status}`);
-	if (code !== undefined && code !== null) parts.push(`code ${String(code)}`);
-	const msg =
+	if (code !== undefined && code !== null && typeof code !== 'object') parts.push(`code ${String(code)}`);
+	const rawMsg =
 		typeof data.msg === 'string'
 			? data.msg
 			: typeof data.error_description === 'string'
 				? data.error_description
 				: typeof data.error === 'string'
 					? data.error
-					: 'no access_token in the response';
+					: typeof response?.body === 'string' && /<html|<title/i.test(response.body)
+						? describeTokenFailure(status, response.body, secrets).replace(/^HTTP \d+: /, '')
+						: 'no access_token in the response';
+	const msg = redactSecrets(rawMsg, secrets);
 	const hint =
 		status === 401 || status === 403 || /client|secret|app/i.test(msg)
 			? ' Check the App ID and App Key.'
 			: '';
-	throw new Error(`WPS 365 token request to ${url} failed (${parts.join(', ')}): ${msg}.${hint}`);
+	throw new Error(redactSecrets(`WPS 365 token request to ${url} failed (${parts.join(', ')}): ${msg}.${hint}`, secrets));
 }
 
 function parseJsonObject(body: unknown): IDataObject {

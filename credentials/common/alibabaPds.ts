@@ -64,7 +64,15 @@ export function describePdsFailure(error: unknown, hide: string[] = []): string 
 		return out.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*)?/g, '***');
 	};
 	let detail = '';
-	if (typeof data === 'string') detail = mask(data).slice(0, 300);
+	if (typeof data === 'string') {
+		const text = data.trim();
+		const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1]?.replace(/\s+/g, ' ').trim();
+		detail = /^<!doctype html|^<html|<title[\s>]/i.test(text)
+			? title
+				? `an HTML page ("${mask(title).slice(0, 100)}")`
+				: 'an HTML page'
+			: mask(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ')).slice(0, 300);
+	}
 	else if (data && typeof data === 'object') {
 		const d = data as Record<string, unknown>;
 		const code = d.code ?? d.Code;

@@ -158,9 +158,9 @@ export function describeHttpFailure(error: unknown): string {
 	if (typeof data === 'string') detail = data.slice(0, 300);
 	else if (data && typeof data === 'object') {
 		const nested = (data.error ?? {}) as Record<string, unknown>;
-		detail = String(
-			data.error_msg ?? data.message ?? data.Message ?? data.msg ?? nested.message ?? JSON.stringify(data),
-		).slice(0, 300);
+		// known error fields only: a body that echoes the request (with its secrets) is not shown
+		const known = data.error_msg ?? data.message ?? data.Message ?? data.msg ?? nested.message;
+		detail = known !== undefined && typeof known !== 'object' ? String(known).slice(0, 300) : '';
 	}
 	if (status) return `HTTP ${status}${detail ? `: ${detail}` : ''}`;
 	return e?.message ?? String(error);

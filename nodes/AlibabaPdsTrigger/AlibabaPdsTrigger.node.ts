@@ -186,7 +186,7 @@ export class AlibabaPdsTrigger implements INodeType {
 		const driveId = String(this.getNodeParameter('driveId', '')).trim();
 		if (!driveId) throw new NodeOperationError(this.getNode(), 'Drive ID: is required');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const settings = batchSettingsFrom(options, 1);
+		const settings = batchSettingsFrom(options, 1, this);
 		const authentication = this.getNodeParameter('authentication', 'jwtApp') as PdsAuthentication;
 		const target = await pdsTargetFor(this, authentication);
 		const filters = filterQuery(options);

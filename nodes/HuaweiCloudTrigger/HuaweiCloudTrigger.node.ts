@@ -128,7 +128,7 @@ export class HuaweiCloudTrigger implements INodeType {
 			throw new NodeOperationError(this.getNode(), `Node ID: "${nodeId}" is not 36 letters and digits ending in "no07"`);
 		}
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const settings = batchSettingsFrom(options, 1);
+		const settings = batchSettingsFrom(options, 1, this);
 		const authentication = this.getNodeParameter('authentication', 'iamToken') as HuaweiAuthentication;
 		const target = await huaweiTargetFor(this, 'taurusdb', authentication, options.endpoint);
 		const timeZone = this.getTimezone();

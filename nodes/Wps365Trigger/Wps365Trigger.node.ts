@@ -127,7 +127,7 @@ export class Wps365Trigger implements INodeType {
 		}
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const simple = this.getNodeParameter('simple', true) as boolean;
-		const settings = batchSettingsFrom(options, WPS_MAX_IDS);
+		const settings = batchSettingsFrom(options, WPS_MAX_IDS, this);
 		const target = await resolveWpsTarget(this);
 		const headers: IDataObject = options.idType ? { 'X-Kso-Id-Type': options.idType } : {};
 

@@ -1,6 +1,8 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { CredentialFailureError } from './transport';
+
 /**
  * The batching engine every node uses: input items are split into units of work (one id, one
  * child request, one listing), units are grouped into as few requests as the API allows, the
@@ -22,6 +24,12 @@ export interface UnitFailure {
 	requestId?: string;
 	/** Fields that identify the unit in the error item, e.g. `{ asset_id: 'a1' }`. */
 	context?: IDataObject;
+	/**
+	 * What the failure concerns: one unit (default); the whole input item (its parameters are
+	 * invalid); or the whole run (credential, endpoint, configuration). Item and run failures
+	 * give one error per input item, not one per unit.
+	 */
+	scope?: 'unit' | 'item' | 'run';
 }
 
 export interface OutputData {
@@ -29,8 +37,11 @@ export interface OutputData {
 	binary?: IBinaryKeyData;
 }
 
-/** Success: zero or more output items. Failure: one error for the unit. */
-export type UnitOutcome = { outputs: OutputData[] } | { failure: UnitFailure };
+/**
+ * Success: zero or more output items, plus errors of parts that failed on their own (e.g. one
+ * file of a listing that could not be downloaded). Failure: one error for the unit.
+ */
+export type UnitOutcome = { outputs: OutputData[]; partFailures?: UnitFailure[] } | { failure: UnitFailure };
 
 export interface WorkPlan<P> {
 	units: Array<BatchUnit<P>>;
@@ -71,7 +82,39 @@ export function toUnitFailure(error: unknown, context?: IDataObject): UnitFailur
 		httpCode: e instanceof NodeApiError && e.httpCode ? e.httpCode : undefined,
 		requestId: typeof data.requestId === 'string' ? data.requestId : undefined,
 		context,
+		...(error instanceof CredentialFailureError ? { scope: 'run' as const } : {}),
 	};
+}
+
+/**
+ * Runs an operation so that a failure of the whole run (no credential, an invalid endpoint or
+ * option, thrown before or outside the per-unit engine) gives exactly one error item per input
+ * item when the node continues on fail, instead of n8n passing the input through as if it had
+ * succeeded. Without continue on fail the error fails the node as before. Per-unit failures
+ * never get here: the engine turns them into items itself.
+ */
+export async function runOperation(
+	ctx: IExecuteFunctions,
+	operation: () => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	try {
+		return await operation();
+	} catch (error) {
+		// returns the same error when it already is a NodeOperationError
+		if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), error as Error);
+		const failure = toUnitFailure(error);
+		const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
+		return ctx.getInputData().map((_, item) => ({
+			json: toErrorOutput
+				? { error: failure.message }
+				: {
+						error: failure.message,
+						...(failure.code ? { code: failure.code } : {}),
+						...(failure.requestId ? { requestId: failure.requestId } : {}),
+					},
+			pairedItem: { item },
+		}));
+	}
 }
 
 /**
@@ -99,7 +142,7 @@ export function planUnits<P>(
 				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 			}
 			plan.units.push({ itemIndex, payload: undefined as unknown as P });
-			plan.outcomes.push({ failure: toUnitFailure(error) });
+			plan.outcomes.push({ failure: { ...toUnitFailure(error), scope: 'item' } });
 			continue;
 		}
 		for (const payload of payloads) {
@@ -174,14 +217,23 @@ export async function runWithConcurrency(
 /** Sends every pending unit of the plan and fills in its outcome. */
 export async function executePlan<P>(plan: WorkPlan<P>, settings: ChunkSettings<P>): Promise<void> {
 	const { chunks, followers } = chunkPending(plan, settings);
+	// a failure of the whole run (the credential got no token) stops the chunks not yet sent:
+	// each would only repeat the same failing login
+	let stopped: UnitFailure | undefined;
 	const tasks = chunks.map((indexes) => async () => {
 		const chunk = indexes.map((i) => plan.units[i]);
 		let outcomes: UnitOutcome[];
-		try {
-			outcomes = await settings.sendChunk(chunk);
-		} catch (error) {
-			const failure = toUnitFailure(error);
+		if (stopped) {
+			const failure = stopped;
 			outcomes = chunk.map(() => ({ failure }));
+		} else {
+			try {
+				outcomes = await settings.sendChunk(chunk);
+			} catch (error) {
+				const failure = toUnitFailure(error);
+				if (failure.scope === 'run') stopped ??= failure;
+				outcomes = chunk.map(() => ({ failure }));
+			}
 		}
 		indexes.forEach((unitIndex, position) => {
 			plan.outcomes[unitIndex] = outcomes[position] ?? {
@@ -198,6 +250,11 @@ export interface EmitOptions<P> {
 	describeUnit: (unit: BatchUnit<P>) => string;
 	/** Plural noun for the summary, e.g. 'assets'. */
 	nouns: string;
+	/**
+	 * The unit's own fields (e.g. `{ accessory_id }`), put into its error item with "Continue"
+	 * even when the whole request failed and the failure carries no context of its own.
+	 */
+	unitFields?: (unit: BatchUnit<P>) => IDataObject;
 }
 
 /**
@@ -215,18 +272,23 @@ export function emitOutcomes<P>(
 	const continueOnFail = ctx.continueOnFail();
 	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	const output: INodeExecutionData[] = [];
-	const failed: number[] = [];
-	plan.units.forEach((unit, index) => {
-		const outcome = plan.outcomes[index] ?? { failure: { message: 'Not processed' } };
-		const pairedItem = { item: unit.itemIndex };
-		if (!isFailure(outcome)) {
-			for (const data of outcome.outputs) output.push({ ...data, pairedItem });
-			return;
+	const failed: Array<{ unit: BatchUnit<P>; failure: UnitFailure; label: string }> = [];
+	// item and run failures: one error per input item, however many units it has
+	const itemsWithError = new Set<number>();
+	let runFailure: UnitFailure | undefined;
+
+	const emitFailure = (unit: BatchUnit<P>, failure: UnitFailure) => {
+		const whole = failure.scope === 'run' || failure.scope === 'item';
+		if (whole) {
+			if (itemsWithError.has(unit.itemIndex)) return;
+			itemsWithError.add(unit.itemIndex);
+			if (failure.scope === 'run') runFailure ??= failure;
 		}
-		failed.push(index);
+		const label = whole ? '' : options.describeUnit(unit);
+		failed.push({ unit, failure, label });
 		if (!continueOnFail) return;
-		const { failure } = outcome;
-		const message = `${options.describeUnit(unit)}: ${failure.message}`;
+		const pairedItem = { item: unit.itemIndex };
+		const message = label ? `${label}: ${failure.message}` : failure.message;
 		if (toErrorOutput) {
 			// n8n routes an item to the error output only when its json is exactly `{ error }`,
 			// and then merges it into the paired input item; an item with `.error` set would have
@@ -239,28 +301,44 @@ export function emitOutcomes<P>(
 				error: message,
 				...(failure.code ? { code: failure.code } : {}),
 				...(failure.requestId ? { requestId: failure.requestId } : {}),
+				...(whole || !unit.payload ? {} : options.unitFields?.(unit)),
 				...failure.context,
 			},
 			pairedItem,
 		});
+	};
+
+	plan.units.forEach((unit, index) => {
+		const outcome = plan.outcomes[index] ?? { failure: { message: 'Not processed' } };
+		const pairedItem = { item: unit.itemIndex };
+		if (!isFailure(outcome)) {
+			for (const data of outcome.outputs) output.push({ ...data, pairedItem });
+			for (const failure of outcome.partFailures ?? []) emitFailure(unit, failure);
+			return;
+		}
+		emitFailure(unit, outcome.failure);
 	});
 	if (failed.length > 0 && !continueOnFail) {
+		const first = failed[0];
+		if (runFailure) {
+			// the whole run failed (credential, endpoint): that error, not a count of units
+			throw new NodeOperationError(ctx.getNode(), runFailure.message, {
+				itemIndex: first.unit.itemIndex,
+				description: runFailure.description,
+			});
+		}
 		const total = plan.units.length;
-		const first = plan.units[failed[0]];
-		const firstOutcome = plan.outcomes[failed[0]] as { failure: UnitFailure };
 		const listed = failed
 			.slice(0, 10)
-			.map((i) => {
-				const f = (plan.outcomes[i] as { failure: UnitFailure }).failure;
-				return `${options.describeUnit(plan.units[i])} (item ${plan.units[i].itemIndex}): ${f.message}`;
-			})
+			.map((f) => `${f.label ? `${f.label} ` : ''}(item ${f.unit.itemIndex}): ${f.failure.message}`)
 			.join('; ');
 		const more = failed.length > 10 ? `; and ${failed.length - 10} more` : '';
+		const succeeded = Math.max(0, total - failed.length);
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${failed.length} of ${total} ${options.nouns} failed, ${total - failed.length} succeeded. First: ${firstOutcome.failure.message}`,
+			`${failed.length} of ${total} ${options.nouns} failed, ${succeeded} succeeded. First: ${first.failure.message}`,
 			{
-				itemIndex: first.itemIndex,
+				itemIndex: first.unit.itemIndex,
 				description: `Failed: ${listed}${more}. Set the node's "On Error" setting to continue to get one error item per failure.`,
 			},
 		);

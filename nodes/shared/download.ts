@@ -1,6 +1,6 @@
 import type { IBinaryKeyData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OutputData, UnitOutcome } from './batchEngine';
+import type { OutputData, UnitFailure, UnitOutcome } from './batchEngine';
 import { isFailure, runWithConcurrency, toUnitFailure } from './batchEngine';
 import type { BatchSettings } from './batchOptions';
 import type { RequestContext, RetryPolicy, ServiceErrorReader } from './transport';
@@ -19,12 +19,18 @@ export async function downloadLinkedFiles(
 		binaryProperty: string;
 		concurrency: number;
 		retry: RetryPolicy;
+		/** Per-attempt timeout (default: the transport's). */
+		timeoutMs?: number;
 		readServiceError: ServiceErrorReader;
 	},
 ): Promise<void> {
 	const tasks: Array<() => Promise<void>> = [];
 	// duplicate units share one outcome object: download its files once
 	const seen = new Set<UnitOutcome>();
+	// failed files per outcome, applied once every download has finished: the outcome's outputs
+	// stay in place while sibling downloads still write into them
+	const failedFiles = new Map<{ outputs: OutputData[] }, Set<number>>();
+	const partFailures = new Map<{ outputs: OutputData[] }, UnitFailure[]>();
 	for (const outcome of outcomes) {
 		if (!outcome || isFailure(outcome) || seen.has(outcome)) continue;
 		seen.add(outcome);
@@ -32,15 +38,15 @@ export async function downloadLinkedFiles(
 			const link = output.json[options.linkField];
 			if (typeof link !== 'string' || link === '') return;
 			tasks.push(async () => {
+				const fileName = String(output.json[options.fileNameField] ?? '') || undefined;
 				try {
 					const response = await sendWithRetry<ArrayBuffer>(
 						ctx,
-						{ method: 'GET', url: link, encoding: 'arraybuffer' },
+						{ method: 'GET', url: link, encoding: 'arraybuffer', timeoutMs: options.timeoutMs, service: 'the file storage' },
 						options.retry,
 						options.readServiceError,
 					);
 					const contentType = String(response.headers['content-type'] ?? '').split(';')[0] || undefined;
-					const fileName = String(output.json[options.fileNameField] ?? '') || undefined;
 					const binary: IBinaryKeyData = {
 						[options.binaryProperty]: await ctx.helpers.prepareBinaryData(
 							Buffer.from(response.body),
@@ -48,17 +54,27 @@ export async function downloadLinkedFiles(
 							contentType,
 						),
 					};
-					(outcome as { outputs: OutputData[] }).outputs[position] = { ...output, binary };
+					outcome.outputs[position] = { ...output, binary };
 				} catch (error) {
-					// turn the shared outcome object itself into a failure, so duplicates see it too
-					const failed = outcome as unknown as { outputs?: OutputData[]; failure?: unknown };
-					delete failed.outputs;
-					failed.failure = toUnitFailure(error, output.json);
+					const failure = toUnitFailure(error, output.json);
+					failure.message = `download of file "${fileName ?? link.split('?')[0]}" failed: ${failure.message}`;
+					let failed = failedFiles.get(outcome);
+					if (!failed) failedFiles.set(outcome, (failed = new Set()));
+					failed.add(position);
+					let list = partFailures.get(outcome);
+					if (!list) partFailures.set(outcome, (list = []));
+					list.push(failure);
 				}
 			});
 		});
 	}
 	await runWithConcurrency(tasks, options.concurrency);
+	// the files that could not be downloaded become errors of their own; the others are kept
+	for (const [outcome, positions] of failedFiles) {
+		const target = outcome as { outputs: OutputData[]; partFailures?: UnitFailure[] };
+		target.outputs = target.outputs.filter((_, position) => !positions.has(position));
+		target.partFailures = [...(target.partFailures ?? []), ...(partFailures.get(outcome) ?? [])];
+	}
 }
 
 /** The "Download Files" option pair every operation that returns file links offers. */
@@ -100,6 +116,7 @@ export async function downloadFilesIfRequested(
 		binaryProperty: options.binaryPropertyName || 'data',
 		concurrency: settings.concurrency,
 		retry: settings.retry,
+		timeoutMs: settings.downloadTimeoutMs,
 		readServiceError,
 	});
 }

@@ -143,3 +143,48 @@ export function requireIdLengths(
 		`"${(bad ?? '').slice(0, 40)}…" is longer than ${max} characters`,
 	);
 }
+
+/**
+ * A boolean parameter as a boolean: true/false, or the text "true"/"false" (any case) an
+ * expression may give. Anything else is an error naming the item and field; the text "false"
+ * is never true.
+ */
+export function readBoolean(ctx: IExecuteFunctions, value: unknown, itemIndex: number, field: string, fallback: boolean): boolean {
+	if (value === undefined || value === null || value === '') return fallback;
+	if (typeof value === 'boolean') return value;
+	const text = String(value).trim().toLowerCase();
+	if (text === 'true') return true;
+	if (text === 'false') return false;
+	requireValid(ctx, false, itemIndex, field, `${JSON.stringify(value).slice(0, 40)} is not true or false`);
+	return fallback;
+}
+
+/** Longest id any field takes (PDS ids are far shorter; this stops pasted documents). */
+export const MAX_ID_FIELD_LENGTH = 1024;
+
+/**
+ * One id from a parameter: text or a number, trimmed, within `maxLength`. Objects, arrays and
+ * booleans (an expression that picked the wrong field) are errors instead of "[object Object]".
+ * null/undefined count as empty.
+ */
+export function readIdField(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+	field: string,
+	required: boolean,
+	maxLength = MAX_ID_FIELD_LENGTH,
+): string {
+	if (value === undefined || value === null) value = '';
+	requireValid(
+		ctx,
+		typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)),
+		itemIndex,
+		field,
+		`must be text, got ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value}`,
+	);
+	const id = String(value).trim();
+	requireValid(ctx, !required || id !== '', itemIndex, field, 'is required');
+	requireValid(ctx, id.length <= maxLength, itemIndex, field, `longer than ${maxLength} characters`);
+	return id;
+}

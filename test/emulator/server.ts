@@ -65,7 +65,17 @@ export interface ActiveFault extends FaultRule {
 export const CONTROL_PREFIX = '/__emulator/';
 const DEFAULT_MAX_LOG_ENTRIES = 10_000;
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
-const FAULT_KINDS: ReadonlyArray<FaultRule['kind']> = ['status', 'reset', 'delay', 'expireTokens'];
+const FAULT_KINDS: ReadonlyArray<FaultRule['kind']> = [
+	'status',
+	'reset',
+	'delay',
+	'expireTokens',
+	'dropBeforeRead',
+	'dropAfterProcess',
+	'holdAnswer',
+	'truncate',
+	'rewrite',
+];
 
 /**
  * Request log that stays small under 100k+ requests: per path and method counters that are never
@@ -159,8 +169,11 @@ export function normalizeFault(input: unknown): ActiveFault {
 			throw new Error('retryAfterSeconds must be a number >= 0');
 		}
 	}
-	if (rule.kind === 'delay' && (typeof rule.delayMs !== 'number' || rule.delayMs < 0)) {
-		throw new Error('delayMs must be a number >= 0 for kind delay');
+	if ((rule.kind === 'delay' || rule.kind === 'holdAnswer') && (typeof rule.delayMs !== 'number' || rule.delayMs < 0)) {
+		throw new Error(`delayMs must be a number >= 0 for kind ${rule.kind}`);
+	}
+	if (rule.kind === 'rewrite' && rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 200 || rule.status > 599)) {
+		throw new Error('status must be an HTTP status 200..599');
 	}
 	if (rule.method !== undefined && typeof rule.method !== 'string') {
 		throw new Error('method must be a string');
@@ -234,6 +247,24 @@ function send(res: ServerResponse, response: EmulatorResponse, requestId: string
 	headers['content-length'] = String(payload.length);
 	res.writeHead(response.status, headers);
 	res.end(method === 'HEAD' ? undefined : payload);
+}
+
+/** Sends the headers (with the full content-length) and half of the body, then drops the connection. */
+function sendTruncated(res: ServerResponse, response: EmulatorResponse, requestId: string): void {
+	const body = response.body;
+	const payload = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? {}), 'utf8');
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
+	headers['content-type'] ??= Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json;charset=UTF-8';
+	headers['x-request-id'] ??= requestId;
+	headers['content-length'] = String(Math.max(2, payload.length));
+	res.writeHead(response.status, headers);
+	res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+	// let the half body leave before the connection goes
+	res.socket?.end(() => res.socket?.destroy());
+	setTimeout(() => res.socket?.destroy(), 20);
 }
 
 /** Starts an emulator on 127.0.0.1 with freshly seeded module data. */
@@ -414,6 +445,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const logEntry = (status: number, module: string) =>
 			log.add({ method, path: rawPath, query: rawQuery, status, module, at: Date.now() });
 
+		// faults are taken before the body is read, so a connection can be dropped unread
+		const fault = rawPath.startsWith(CONTROL_PREFIX) ? undefined : takeFault(method, rawPath);
+		if (fault?.kind === 'dropBeforeRead') {
+			logEntry(0, 'fault');
+			req.socket.destroy();
+			return;
+		}
 		let body: Buffer | undefined;
 		try {
 			body = await readBody(req);
@@ -448,7 +486,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			return;
 		}
 
-		const fault = takeFault(method, rawPath);
 		if (latencyMs > 0) await sleep(latencyMs);
 		if (fault) {
 			if (fault.kind === 'delay') await sleep(fault.delayMs ?? 0);
@@ -462,7 +499,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				const status = fault.status ?? 500;
 				const headers: Record<string, string> = {};
 				if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-				const faultBody = fault.body ?? {
+				const echoed = `echo of ${method} ${rawPath}?${rawQuery} headers ${JSON.stringify(req.headers)} body ${emReq.bodyText}`;
+				const faultBody = fault.echo
+					? { code: 'Echo', msg: echoed, message: echoed, error_code: 'ECHO', error_msg: echoed, error: { code: 'Echo', message: echoed } }
+					: fault.body ?? {
 					error_code: `EMULATOR.${status}`,
 					error_msg: `Injected fault: HTTP ${status}`,
 					request_id: requestId,
@@ -483,6 +523,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			};
 		}
 		if (res.destroyed) return;
+		if (fault?.kind === 'dropAfterProcess') {
+			// processed (side effects done), but the answer never leaves
+			logEntry(outcome.response.status, 'fault');
+			req.socket.destroy();
+			return;
+		}
+		if (fault?.kind === 'holdAnswer') {
+			await sleep(fault.delayMs ?? 0);
+			if (res.destroyed || req.socket.destroyed) {
+				logEntry(outcome.response.status, 'fault');
+				return;
+			}
+		}
+		if (fault?.kind === 'truncate') {
+			sendTruncated(res, outcome.response, requestId);
+			logEntry(outcome.response.status, 'fault');
+			return;
+		}
+		if (fault?.kind === 'rewrite') {
+			const headers: Record<string, string> = { ...outcome.response.headers };
+			for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+			if (fault.contentType) headers['content-type'] = fault.contentType;
+			outcome = {
+				response: { status: fault.status ?? outcome.response.status, headers, body: fault.body },
+				module: 'fault',
+			};
+			if (fault.body === null) {
+				// a literal JSON null
+				outcome.response.body = 'null';
+				outcome.response.headers = { ...headers, 'content-type': headers['content-type'] ?? 'application/json' };
+			}
+		}
 		send(res, outcome.response, requestId, method);
 		logEntry(outcome.response.status, outcome.module);
 	};

@@ -34,13 +34,33 @@ export interface EmulatorResponse {
 export interface FaultRule {
 	/** Substring of the request path (e.g. '/batch', 'access-urls'); '' matches every request. */
 	pathContains: string;
-	kind: 'status' | 'reset' | 'delay' | 'expireTokens';
+	/**
+	 * - status: answer `status` (and `body`) without processing.
+	 * - reset: read the request, then drop the connection without processing it.
+	 * - dropBeforeRead: drop the connection before reading the request (nothing processed).
+	 * - dropAfterProcess: process the request (its side effects happen), then drop the
+	 *   connection without answering.
+	 * - holdAnswer: process the request, then hold the answer for `delayMs` (past the client's
+	 *   timeout) before sending it.
+	 * - truncate: process the request, send the headers and half of the body, then drop.
+	 * - rewrite: process the request, then answer with `body` (and `contentType`) instead of
+	 *   the real body, keeping the status unless `status` is given.
+	 * - delay: wait `delayMs`, then process and answer normally.
+	 * - expireTokens: expire every token, then process normally.
+	 */
+	kind: 'status' | 'reset' | 'delay' | 'expireTokens' | 'dropBeforeRead' | 'dropAfterProcess' | 'holdAnswer' | 'truncate' | 'rewrite';
+	/** For kind 'rewrite': content type of the replacement body (default: JSON for objects,
+	 * text/plain for strings). */
+	contentType?: string;
 	/** For kind 'status': HTTP status to answer (e.g. 429, 500, 503). */
 	status?: number;
 	/** For kind 'status': seconds put in a Retry-After header. */
 	retryAfterSeconds?: number;
 	/** For kind 'status': body to answer with (default: a vendor-neutral JSON error). */
 	body?: unknown;
+	/** For kind 'status': answer with a body that repeats the request's headers and body in
+	 * every usual error field (as some gateways do), to prove that secrets never reach errors. */
+	echo?: boolean;
 	/** For kind 'delay': milliseconds to wait before answering normally. */
 	delayMs?: number;
 	/** How many matching requests the rule affects (default 1). */

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { OutputData, UnitOutcome, WorkPlan } from '../../shared/batchEngine';
-import { isFailure } from '../../shared/batchEngine';
+import { isFailure, toUnitFailure } from '../../shared/batchEngine';
 import type { BatchSettings } from '../../shared/batchOptions';
 import type { PdsTarget } from '../transport';
 import { pdsBatch } from '../transport';
@@ -38,12 +38,28 @@ export async function waitForAsyncTasks(
 		const ids = [...pending.keys()];
 		for (let start = 0; start < ids.length; start += settings.batchSize) {
 			const chunk = ids.slice(start, start + settings.batchSize);
-			const { responses } = await pdsBatch(
-				ctx,
-				target,
-				chunk.map((id, position) => ({ id: String(position), url: '/async_task/get', body: { async_task_id: id } })),
-				settings.retry,
-			);
+			let responses: Awaited<ReturnType<typeof pdsBatch>>['responses'];
+			try {
+				({ responses } = await pdsBatch(
+					ctx,
+					target,
+					chunk.map((id, position) => ({ id: String(position), url: '/async_task/get', body: { async_task_id: id } })),
+					settings.retry,
+					settings.timeoutMs,
+				));
+			} catch (error) {
+				// the task ran (or runs); only its state is unknown: fail these units, keep the others
+				const failure = toUnitFailure(error);
+				for (const taskId of chunk) {
+					const entry = pending.get(taskId);
+					if (!entry) continue;
+					pending.delete(taskId);
+					plan.outcomes[entry.index] = {
+						failure: { ...failure, message: `state of async task ${taskId} unknown: ${failure.message}`, context: entry.output.json },
+					};
+				}
+				continue;
+			}
 			for (const response of responses) {
 				const taskId = chunk[Number(response.id)];
 				const entry = taskId !== undefined ? pending.get(taskId) : undefined;

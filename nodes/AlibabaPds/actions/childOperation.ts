@@ -5,7 +5,7 @@ import type { BatchUnit, UnitOutcome, WorkPlan } from '../../shared/batchEngine'
 import { emitOutcomes, executePlan, planUnits } from '../../shared/batchEngine';
 import type { BatchSettings } from '../../shared/batchOptions';
 import { operationOptions, readBatchSettings } from '../../shared/batchOptions';
-import { requireValid } from '../../shared/itemInput';
+import { itemParameter, readIdField, requireValid } from '../../shared/itemInput';
 import { readLocatorValue } from '../../shared/resourceLocator';
 import type { BatchChildResponse, PdsTarget } from '../transport';
 import { pdsBatch, resolvePdsTarget } from '../transport';
@@ -109,11 +109,19 @@ export async function sendChildren(
 			{ id: String(position), url: unit.payload.url, body: unit.payload.body },
 			...(companion ? [{ id: `${position}c`, url: companion.url, body: companion.body(unit.payload.body) }] : []),
 		]);
-		const { responses, requestId } = await pdsBatch(ctx, target, children, settings.retry);
+		const { responses, requestId } = await pdsBatch(ctx, target, children, settings.retry, settings.timeoutMs);
 		const byId = new Map(responses.map((r) => [String(r.id), r]));
 		return chunk.map(({ payload }, position): UnitOutcome => {
 			const response = byId.get(String(position));
-			if (!response) return { failure: { message: 'PDS returned no response for this child request', requestId } };
+			if (!response) {
+				return {
+					failure: {
+						message: `unexpected response from PDS: no response for this child request, request id ${requestId ?? 'unknown'}`,
+						requestId,
+						context: { id: payload.body[payload.idField], url: payload.url },
+					},
+				};
+			}
 			if (response.status >= 400) return childFailure(response, requestId, payload);
 			let json: IDataObject = { id: response.body?.[payload.idField] ?? payload.body[payload.idField], ...response.body };
 			if (companion) json = companion.merge(json, byId.get(`${position}c`), payload.body);
@@ -173,8 +181,9 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 		}
 		if (definition.afterBatch) await definition.afterBatch(this, plan, settings);
 		return emitOutcomes(this, plan, {
-			describeUnit: (u) => `${definition.url} ${u.payload ? `"${String(u.payload.body[u.payload.idField] ?? '')}"` : ''}`.trim(),
+			describeUnit: (u) => `${u.payload?.url ?? definition.url} ${u.payload ? `"${String(u.payload.body[u.payload.idField] ?? '')}"` : ''}`.trim(),
 			nouns: 'requests',
+			unitFields: (u) => ({ id: u.payload.body[u.payload.idField], url: u.payload.url }),
 		});
 	}
 
@@ -184,25 +193,30 @@ export function defineChildOperation(definition: ChildOperationDefinition): {
 // ---------------------------------------------------------------------------------------------
 // Parameter readers shared by the operations
 
-/** A string parameter, or the id of a resource locator (plain strings of saved workflows too). */
+/**
+ * A string parameter, or the id of a resource locator (plain strings of saved workflows too):
+ * text or a number, at most 1024 characters; objects, lists and booleans are refused.
+ */
 export function readString(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string, required = true): string {
-	const value = readLocatorValue(ctx, name, itemIndex);
-	requireValid(ctx, !required || value !== '', itemIndex, label, 'is required');
-	return value;
+	const raw = itemParameter<unknown>(ctx, name, itemIndex, '');
+	const isLocator = !!raw && typeof raw === 'object' && !Array.isArray(raw) && '__rl' in raw;
+	return readIdField(ctx, isLocator ? readLocatorValue(ctx, name, itemIndex) : raw, itemIndex, label, required);
 }
 
 /** Reads a JSON object parameter (string or object), for free-form bodies. */
 export function readJsonObject(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): IDataObject {
 	const raw = ctx.getNodeParameter(name, itemIndex, {}) as unknown;
 	let value = raw;
+	requireValid(ctx, !(typeof raw === 'string' && raw.trim() === ''), itemIndex, label, 'is empty: give the JSON body of the request');
 	if (typeof raw === 'string') {
 		try {
-			value = raw.trim() === '' ? {} : JSON.parse(raw);
+			value = JSON.parse(raw);
 		} catch (error) {
 			requireValid(ctx, false, itemIndex, label, `is not valid JSON (${(error as Error).message})`);
 		}
 	}
 	requireValid(ctx, !!value && typeof value === 'object' && !Array.isArray(value), itemIndex, label, 'must be a JSON object');
+	requireValid(ctx, Object.keys(value as IDataObject).length > 0, itemIndex, label, 'is an empty object: give the fields the request needs');
 	return value as IDataObject;
 }
 

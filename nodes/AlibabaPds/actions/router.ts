@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runOperation } from '../../shared/batchEngine';
+
 import * as asyncTask from './asyncTask';
 import * as customBatch from './customBatch';
 import * as drive from './drive';
@@ -32,5 +34,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!module || typeof module.execute !== 'function') {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`);
 	}
-	return [await module.execute.call(this)];
+	return [await runOperation(this, async () => await module.execute.call(this))];
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { pdsEndpoint } from '../../../credentials/common/alibabaPds';
 import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
-import { sendWithRetry, ServiceCallError } from '../../shared/transport';
+import { describeValue, sendWithRetry, ServiceCallError, unexpectedResponse } from '../../shared/transport';
 
 export type PdsAuthentication = 'jwtApp' | 'accessKey';
 
@@ -36,6 +36,30 @@ export const PDS_BATCH_CHILD_URLS = [
 	'/share_link/get_share_token',
 	'/async_task/get',
 ] as const;
+
+/**
+ * Child urls whose request can be sent twice without harm: reads, and updates that set the
+ * same values again. Everything else (copy, create, move, delete, trash, restore, cancel)
+ * changes state in a way a second send would repeat or contradict, so after a lost answer it
+ * is reported as "may have been applied" instead of being sent again.
+ */
+export const PDS_RESEND_SAFE_CHILD_URLS: ReadonlySet<string> = new Set([
+	'/file/get',
+	'/file/search',
+	'/file/update',
+	'/file/get_download_url',
+	'/file/get_share_link_download_url',
+	'/file/put_usertags',
+	'/file/delete_usertags',
+	'/drive/get',
+	'/user/get',
+	'/group/get',
+	'/share_link/update',
+	'/share_link/list',
+	'/share_link/get',
+	'/share_link/get_share_token',
+	'/async_task/get',
+]);
 
 /** `resource` of a batch call: the url family; the recycle bin belongs to `file`. */
 export function batchResourceOf(url: string): string {
@@ -98,10 +122,14 @@ export async function pdsBatch(
 	target: PdsTarget,
 	children: BatchChild[],
 	retry: RetryPolicy,
+	timeoutMs?: number,
 ): Promise<{ responses: BatchChildResponse[]; requestId?: string }> {
 	const response: ApiResponse<{ responses?: BatchChildResponse[] }> = await sendWithRetry(
 		ctx,
 		{
+			resendSafe: children.every((child) => PDS_RESEND_SAFE_CHILD_URLS.has(child.url)),
+			timeoutMs,
+			service: 'PDS',
 			credentialType: target.credentialType,
 			refreshTokenOn401: target.refreshTokenOn401,
 			method: 'POST',
@@ -122,7 +150,26 @@ export async function pdsBatch(
 		readPdsError,
 	);
 	const requestId = response.headers['x-ca-request-id'] ?? response.headers['x-request-id'];
-	return { responses: response.body?.responses ?? [], requestId: requestId ? String(requestId) : undefined };
+	const body = response.body as { responses?: unknown } | null;
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		throw unexpectedResponse(ctx, 'PDS', `expected an object with a "responses" array, got ${describeValue(body)}`, response.headers);
+	}
+	if (!Array.isArray(body.responses)) {
+		throw unexpectedResponse(ctx, 'PDS', `expected "responses" to be an array, got ${describeValue(body.responses)}`, response.headers);
+	}
+	for (const child of body.responses as unknown[]) {
+		const c = child as BatchChildResponse | null;
+		if (
+			!c ||
+			typeof c !== 'object' ||
+			(typeof c.id !== 'string' && typeof c.id !== 'number') ||
+			typeof c.status !== 'number' ||
+			(c.body !== undefined && c.body !== null && (typeof c.body !== 'object' || Array.isArray(c.body)))
+		) {
+			throw unexpectedResponse(ctx, 'PDS', 'a child response without an "id", a numeric "status" and an object "body"', response.headers);
+		}
+	}
+	return { responses: body.responses as BatchChildResponse[], requestId: requestId ? String(requestId) : undefined };
 }
 
 /**

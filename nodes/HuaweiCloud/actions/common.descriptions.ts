@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { requireValid } from '../../shared/itemInput';
 
 import type { HuaweiService } from '../../../credentials/common/huaweiCloud';
 import { huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
@@ -57,3 +59,11 @@ export const languageOption: INodeProperties = {
 	default: 'en-us',
 	description: 'Language of names and messages in the response (X-Language header)',
 };
+
+/** The Language option, checked: only the documented values go into the X-Language header. */
+export function readLanguage(ctx: IExecuteFunctions, value: unknown): string {
+	if (value === undefined || value === null || value === '') return 'en-us';
+	const language = String(value);
+	requireValid(ctx, ['en-us', 'zh-cn'].includes(language), 0, 'Language', `"${language.slice(0, 40)}" is not en-us or zh-cn`);
+	return language;
+}

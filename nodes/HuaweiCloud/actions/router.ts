@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runOperation } from '../../shared/batchEngine';
+
 import * as auditLog from './auditLog';
 import * as digitalAsset from './digitalAsset';
 import type { HuaweiCloudType } from './node.type';
@@ -18,18 +20,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let output: INodeExecutionData[];
 	switch (huaweiCloud.resource) {
 		case 'serviceTicketAttachment':
-			output = await serviceTicketAttachment[huaweiCloud.operation].execute.call(this);
+			output = await runOperation(this, async () => await serviceTicketAttachment[huaweiCloud.operation].execute.call(this));
 			break;
 		case 'digitalAsset': {
 			const operationModule = digitalAsset.operations[huaweiCloud.operation];
 			if (!operationModule) {
 				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`);
 			}
-			output = await operationModule.execute.call(this);
+			output = await runOperation(this, async () => await operationModule.execute.call(this));
 			break;
 		}
 		case 'auditLog':
-			output = await auditLog[huaweiCloud.operation].execute.call(this);
+			output = await runOperation(this, async () => await auditLog[huaweiCloud.operation].execute.call(this));
 			break;
 		default:
 			throw new NodeOperationError(this.getNode(), `The resource "${resource as string}" is not known`);

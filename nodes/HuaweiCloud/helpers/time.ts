@@ -32,6 +32,20 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
 	return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
 }
 
+/**
+ * `2023-02-30` is not a date (Date.parse would roll it over to 2 March): the day must exist in
+ * its month, and the time fields be in range.
+ */
+function calendarDateExists(text: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);
+	if (!m) return true; // other forms are left to Date.parse
+	const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	if (month < 1 || month > 12 || day < 1) return false;
+	if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+	if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
+	return true;
+}
+
 /** Parses a user-supplied date value into an instant; undefined when it is not a date. */
 export function parseDateValue(value: unknown, timeZone: string): Date | undefined {
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
@@ -44,6 +58,7 @@ export function parseDateValue(value: unknown, timeZone: string): Date | undefin
 	if (typeof value === 'number') return parseDateValue(new Date(value), timeZone);
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	let text = value.trim().replace(' ', 'T');
+	if (!calendarDateExists(text)) return undefined;
 	// `+0800` -> `+08:00`, which Date.parse understands
 	text = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
 	if (HAS_OFFSET.test(text)) {

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runOperation } from '../../shared/batchEngine';
+
 import * as file from './file';
 
 /** Dispatches to the operation, which handles all input items at once. */
@@ -8,7 +10,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	if (resource === 'file' && operation === 'getMetadata') {
-		return [await file.getMetadata.execute.call(this)];
+		return [await runOperation(this, async () => await file.getMetadata.execute.call(this))];
 	}
 	throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`);
 }

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { wpsApiBaseUrl } from '../../../credentials/common/wps365';
 import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
-import { sendWithRetry, ServiceCallError } from '../../shared/transport';
+import { describeValue, sendWithRetry, ServiceCallError, unexpectedResponse } from '../../shared/transport';
 
 export const WPS_CREDENTIAL_TYPE = 'wps365Api';
 
@@ -47,10 +47,14 @@ export async function wpsPost<T extends IDataObject>(
 	body: IDataObject,
 	headers: IDataObject,
 	retry: RetryPolicy,
+	transport: { timeoutMs?: number; resendSafe?: boolean } = {},
 ): Promise<ApiResponse<T>> {
 	const response = await sendWithRetry<T>(
 		ctx,
 		{
+			timeoutMs: transport.timeoutMs,
+			resendSafe: transport.resendSafe ?? false,
+			service: 'WPS',
 			credentialType: WPS_CREDENTIAL_TYPE,
 			refreshTokenOn401: true,
 			method: 'POST',
@@ -61,11 +65,16 @@ export async function wpsPost<T extends IDataObject>(
 		retry,
 		readWpsError,
 	);
-	const code = response.body?.code;
+	const answer = response.body as IDataObject | null;
+	if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
+		throw unexpectedResponse(ctx, 'WPS', `expected an object, got ${describeValue(answer)}`, response.headers);
+	}
+	const code = answer.code;
 	if (code !== undefined && code !== 0 && code !== '0') {
-		const error = readWpsError(response.statusCode, response.body, response.headers);
-		throw new ServiceCallError(ctx.getNode(), { message: error.message ?? '', code: error.code ?? '' }, {
-			message: `WPS error ${error.code}: ${error.message ?? 'request failed'}`,
+		const error = readWpsError(response.statusCode, answer, response.headers);
+		const message = `WPS error ${error.code}: ${error.message ?? 'request failed'}`;
+		throw new ServiceCallError(ctx.getNode(), { message, code: error.code ?? '', ...(error.requestId ? { requestId: error.requestId } : {}) }, {
+			message,
 			description: error.requestId ? `request id ${error.requestId}` : undefined,
 		});
 	}

@@ -9,6 +9,7 @@ import {
 	toDriveField,
 	toParentFolderField,
 } from '../childOperation';
+import { readBoolean } from '../../../shared/itemInput';
 
 export const { description, execute } = defineChildOperation({
 	resource: 'file',
@@ -37,7 +38,7 @@ export const { description, execute } = defineChildOperation({
 			...readDriveAndFile(ctx, itemIndex),
 			to_parent_file_id: readString(ctx, 'toParentFileId', itemIndex, 'To Folder'),
 			...(toDriveId ? { to_drive_id: toDriveId } : {}),
-			auto_rename: ctx.getNodeParameter('autoRename', itemIndex, false) as boolean,
+			auto_rename: readBoolean(ctx, ctx.getNodeParameter('autoRename', itemIndex, false), itemIndex, 'Auto Rename', false),
 		};
 	},
 });

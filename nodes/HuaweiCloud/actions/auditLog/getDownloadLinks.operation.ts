@@ -1,16 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchUnit, OutputData, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
-import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
+import { operationOptions, readBatchSettings, readWholeNumberOption } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
-import { requireValid } from '../../../shared/itemInput';
+import { readBoolean, requireValid } from '../../../shared/itemInput';
+import { describeValue, unexpectedResponse } from '../../../shared/transport';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import type { RequestContext, RetryPolicy } from '../../../shared/transport';
 import type { HuaweiTarget } from '../../transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
-import { endpointOption, languageOption, projectOption } from '../common.descriptions';
+import { endpointOption, languageOption, projectOption, readLanguage } from '../common.descriptions';
 import { readLocatorValue } from '../../../shared/resourceLocator';
 
 /** `limit` is 1..50 files per page (huawei-cloud.md 3.2). */
@@ -159,10 +160,12 @@ export async function listAuditLogFiles(
 	target: HuaweiTarget,
 	u: AuditLogListing,
 	retry: RetryPolicy,
+	timeoutMs?: number,
 ): Promise<AuditLogFile[]> {
 	const path = `/v3/${encodeURIComponent(target.projectId)}/instance/${encodeURIComponent(u.instanceId)}/auditlog/download-link`;
 	const outputs: AuditLogFile[] = [];
 	let lastFileName: string | undefined;
+	const cursors = new Set<string>();
 	while (outputs.length < u.maxFiles) {
 		const limit = Math.min(u.pageSize, u.maxFiles - outputs.length);
 		const qs: IDataObject = { start_time: u.startTime, end_time: u.endTime, limit };
@@ -171,14 +174,23 @@ export async function listAuditLogFiles(
 		const response = await huaweiRequest<DownloadLinkResponse>(
 			ctx,
 			target,
-			{ method: 'GET', path, qs, headers: { 'X-Language': u.language ?? 'en-us' } },
+			{ method: 'GET', path, qs, headers: { 'X-Language': u.language ?? 'en-us' }, timeoutMs, service: 'TaurusDB' },
 			retry,
 		);
-		const files = response.body?.files ?? [];
+		const files = checkedFiles(ctx, response.body, response.headers);
+		if (files.length > limit) {
+			throw unexpectedResponse(ctx, 'TaurusDB', `${files.length} files in a page of at most ${limit}`, response.headers);
+		}
 		// the API's `size` is in KB: the output says so in the field name
 		for (const { size, ...file } of files) outputs.push({ instance_id: u.instanceId, ...file, size_kb: size });
 		if (files.length < limit) break;
-		lastFileName = files[files.length - 1].name;
+		const next = files[files.length - 1].name;
+		if (cursors.has(next)) {
+			// the service ignored last_file_name: asking again would give the same page forever
+			throw unexpectedResponse(ctx, 'TaurusDB', `paging did not advance (the page after "${lastFileName}" ends with "${next}")`, response.headers);
+		}
+		cursors.add(next);
+		lastFileName = next;
 	}
 	return outputs;
 }
@@ -203,14 +215,36 @@ interface DownloadLinkResponse {
 	}>;
 }
 
+/**
+ * The `files` of a page, checked against the documented shape: an object with a `files` array
+ * whose entries have a text `name` (the paging cursor) and `download_link`.
+ */
+function checkedFiles(ctx: { getNode(): INode }, body: unknown, headers: IDataObject): NonNullable<DownloadLinkResponse['files']> {
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		throw unexpectedResponse(ctx, 'TaurusDB', `expected an object with a "files" array, got ${describeValue(body)}`, headers);
+	}
+	const files = (body as DownloadLinkResponse).files;
+	if (!Array.isArray(files)) {
+		throw unexpectedResponse(ctx, 'TaurusDB', `expected "files" to be an array, got ${describeValue(files)}`, headers);
+	}
+	files.forEach((file, index) => {
+		if (!file || typeof file !== 'object' || typeof file.name !== 'string' || file.name === '' || typeof file.download_link !== 'string') {
+			throw unexpectedResponse(ctx, 'TaurusDB', `file ${index} of the page has no text "name" and "download_link"`, headers);
+		}
+	});
+	return files;
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const settings = readBatchSettings(this, 1);
 	const timeZone = this.getTimezone();
 	const options = this.getNodeParameter('options', 0, {}) as {
 		language?: string;
-		pageSize?: number;
+		pageSize?: unknown;
 	};
+	const language = readLanguage(this, options.language);
+	const pageSize = readWholeNumberOption(this, options.pageSize, 'Page Size', 1, TAURUSDB_MAX_PAGE, TAURUSDB_MAX_PAGE);
 
 	const plan = planUnits<ListingUnit>(this, items.length, (itemIndex) => {
 		const instanceId = readLocatorValue(this, 'instanceId', itemIndex);
@@ -222,10 +256,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const end = parseDateValue(this.getNodeParameter('endTime', itemIndex, ''), timeZone);
 		requireValid(this, end !== undefined, itemIndex, 'End Time', 'is not a date');
 		requireValid(this, start!.getTime() <= end!.getTime(), itemIndex, 'End Time', 'is before Start Time');
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
+		const returnAll = readBoolean(this, this.getNodeParameter('returnAll', itemIndex, false), itemIndex, 'Return All', false);
+		const rawLimit: unknown = returnAll ? undefined : this.getNodeParameter('limit', itemIndex, 50);
+		const limit = returnAll ? Infinity : typeof rawLimit === 'number' || (typeof rawLimit === 'string' && rawLimit.trim() !== '') ? Number(rawLimit) : NaN;
 		requireValid(this, returnAll || (Number.isInteger(limit) && limit >= 1), itemIndex, 'Limit', 'must be a whole number of at least 1');
-		const pageSize = Math.min(TAURUSDB_MAX_PAGE, Math.max(1, Math.floor(Number(options.pageSize ?? TAURUSDB_MAX_PAGE))));
 		return [
 			{
 				instanceId,
@@ -237,11 +271,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			},
 		];
 	});
-	const target = await resolveHuaweiTarget(this, 'taurusdb');
+	const target = await resolveHuaweiTarget(this, 'taurusdb', settings);
 
 	// one unit per item: its listing is paged with last_file_name until done or the limit is reached
 	const listFiles = async ([unit]: Array<BatchUnit<ListingUnit>>): Promise<UnitOutcome[]> => {
-		const files = await listAuditLogFiles(this, target, { ...unit.payload, language: options.language }, settings.retry);
+		const files = await listAuditLogFiles(this, target, { ...unit.payload, language }, settings.retry, settings.timeoutMs);
 		return [{ outputs: files.map((json): OutputData => ({ json })) }];
 	};
 
@@ -256,5 +290,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `listing of instance "${u.payload?.instanceId ?? '?'}"`,
 		nouns: 'listings',
+		unitFields: (u) => ({ instance_id: u.payload.instanceId, ...(u.payload.nodeId ? { node_id: u.payload.nodeId } : {}) }),
 	});
 }

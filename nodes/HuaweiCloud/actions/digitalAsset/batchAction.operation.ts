@@ -5,6 +5,7 @@ import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
+import { describeValue, unexpectedResponse } from '../../../shared/transport';
 import { huaweiRequest, resolveHuaweiTarget } from '../../transport';
 import { endpointOption, projectOption } from '../common.descriptions';
 
@@ -14,6 +15,8 @@ const MAX_ID_LENGTH = 64;
 const MAX_PARAMS_LENGTH = 4096;
 const MAX_APP_USER_ID_LENGTH = 256;
 const CHINESE_CHARACTERS = /[\u3400-\u9fff\uf900-\ufaff]/;
+/** X-App-UserId goes into an HTTP header: printable ASCII only (no CR/LF, no emoji). */
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
 
 /**
  * The actions of `batch-action`. Node version 2 offers each as an Operation (`operation`); version 1
@@ -118,9 +121,10 @@ export async function execute(this: IExecuteFunctions, fixedAction?: string): Pr
 		requireValid(this, params.length <= MAX_PARAMS_LENGTH, itemIndex, 'Operation Parameters', `longer than ${MAX_PARAMS_LENGTH} characters`);
 		requireValid(this, appUserId.length <= MAX_APP_USER_ID_LENGTH, itemIndex, 'Third-Party User ID', `longer than ${MAX_APP_USER_ID_LENGTH} characters`);
 		requireValid(this, !CHINESE_CHARACTERS.test(appUserId), itemIndex, 'Third-Party User ID', 'must not contain Chinese characters');
+		requireValid(this, HEADER_SAFE.test(appUserId), itemIndex, 'Third-Party User ID', 'may only contain printable ASCII characters (no line breaks or emoji)');
 		return ids.map((assetId) => ({ assetId, action, params, appUserId }));
 	});
-	const target = await resolveHuaweiTarget(this, 'metastudio');
+	const target = await resolveHuaweiTarget(this, 'metastudio', settings);
 	const path = `/v1/${encodeURIComponent(target.projectId)}/digital-assets/batch-action`;
 
 	const sendChunk = async (chunk: Array<BatchUnit<AssetUnit>>): Promise<UnitOutcome[]> => {
@@ -135,13 +139,24 @@ export async function execute(this: IExecuteFunctions, fixedAction?: string): Pr
 				path,
 				body,
 				headers: { 'Content-Type': 'application/json', ...(appUserId ? { 'X-App-UserId': appUserId } : {}) },
+				// every action is idempotent: a resend after a lost answer at worst finds it done
+				resendSafe: true,
+				timeoutMs: settings.timeoutMs,
+				service: 'MetaStudio',
 			},
 			settings.retry,
 		);
 		const requestId = response.headers['x-request-id'] as string | undefined;
+		const results = (response.body as BatchActionResponse | null)?.results;
+		if (response.body === null || typeof response.body !== 'object' || !Array.isArray(results)) {
+			throw unexpectedResponse(this, 'MetaStudio', `expected an object with a "results" array, got ${describeValue(results ?? response.body)}`, response.headers);
+		}
 		const resultById = new Map<string, NonNullable<BatchActionResponse['results']>[number]>();
-		for (const group of response.body?.results ?? []) {
-			for (const id of group.asset_ids ?? []) resultById.set(id, group);
+		for (const group of results) {
+			if (!group || typeof group !== 'object' || !Array.isArray(group.asset_ids)) {
+				throw unexpectedResponse(this, 'MetaStudio', 'a result without an "asset_ids" array', response.headers);
+			}
+			for (const id of group.asset_ids) resultById.set(String(id), group);
 		}
 		return chunk.map(({ payload }): UnitOutcome => {
 			const group = resultById.get(payload.assetId);
@@ -150,6 +165,10 @@ export async function execute(this: IExecuteFunctions, fixedAction?: string): Pr
 			}
 			const errorCode = group?.error_info?.error_code;
 			const errorMsg = group ? (group.error_info?.error_msg ?? 'failed') : 'The service did not report a result for this asset';
+			if (group && response.afterAmbiguousAttempt && alreadyDone(action, errorCode, errorMsg)) {
+				// an earlier attempt got no answer but did the work: this one finds it done
+				return { outputs: [{ json: { asset_id: payload.assetId, action, status: 'SUCCESS', already_done: true } }] };
+			}
 			return {
 				failure: {
 					message: errorCode ? `${errorCode}: ${errorMsg}` : errorMsg,
@@ -179,5 +198,34 @@ export async function execute(this: IExecuteFunctions, fixedAction?: string): Pr
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `asset "${u.payload?.assetId ?? '?'}"`,
 		nouns: 'assets',
+		unitFields: (u) => ({ asset_id: u.payload.assetId, action: u.payload.action }),
 	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Already done" after an ambiguous attempt (kept separate from the description on purpose)
+
+/**
+ * Whether a FAILED result only says that the action's effect is already there. It counts as
+ * success only when an earlier attempt of the same request may have been applied without an
+ * answer (ApiResponse.afterAmbiguousAttempt): then that attempt did the work. Codes are the
+ * emulator's (MetaStudio documents only MSS.10001001 "Asset not found"); the message patterns
+ * cover the service's wording for "already in that state".
+ */
+export function alreadyDone(action: string, errorCode: string | undefined, errorMsg: string): boolean {
+	switch (action) {
+		case 'DELETE':
+			return errorCode === 'MSS.10001011' || /already in the recycle bin/i.test(errorMsg);
+		case 'DELETE_FORCE':
+			return errorCode === 'MSS.10001001' || /not found|does not exist/i.test(errorMsg);
+		case 'RESTORE':
+			return errorCode === 'MSS.10001012' || /not in the recycle bin/i.test(errorMsg);
+		case 'ACTIVE':
+		case 'UNACTIVE':
+		case 'SHARE':
+		case 'UNSHARE':
+			return /already/i.test(errorMsg);
+		default:
+			return false;
+	}
 }

@@ -6,9 +6,9 @@ import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngin
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
-import { ServiceCallError } from '../../../shared/transport';
+import { describeValue, responseRequestId, ServiceCallError, unexpectedResponse } from '../../../shared/transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
-import { endpointOption, languageOption } from '../common.descriptions';
+import { endpointOption, languageOption, readLanguage } from '../common.descriptions';
 
 /** OSM takes at most 100 `accessory_ids` per call (huawei-cloud.md 1.1). */
 export const OSM_MAX_IDS = 100;
@@ -68,6 +68,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = this.getNodeParameter('options', 0, {}) as {
 		language?: string;
 	};
+	const language = readLanguage(this, options.language);
 
 	const plan = planUnits<AttachmentUnit>(this, items.length, (itemIndex) => {
 		const ids = readIdList(this, 'attachmentIds', itemIndex, 'Attachment IDs');
@@ -76,7 +77,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		requireValid(this, groupId.length <= MAX_GROUP_ID_LENGTH, itemIndex, 'Group ID', `longer than ${MAX_GROUP_ID_LENGTH} characters`);
 		return ids.map((accessoryId) => ({ accessoryId, groupId }));
 	});
-	const target = await resolveHuaweiTarget(this, 'osm');
+	const target = await resolveHuaweiTarget(this, 'osm', settings);
 
 	const sendChunk = async (chunk: Array<BatchUnit<AttachmentUnit>>): Promise<UnitOutcome[]> => {
 		const qs: IDataObject = { accessory_ids: chunk.map((u) => u.payload.accessoryId) };
@@ -84,17 +85,32 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const response = await huaweiRequest<AccessoryUrlsResponse>(
 			this,
 			target,
-			{ method: 'GET', path: PATH, qs, headers: { 'X-Language': options.language ?? 'en-us' } },
+			{ method: 'GET', path: PATH, qs, headers: { 'X-Language': language }, timeoutMs: settings.timeoutMs, service: 'OSM' },
 			settings.retry,
 		);
+		const body = response.body as AccessoryUrlsResponse | null;
+		if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+			throw unexpectedResponse(this, 'OSM', `expected an object, got ${describeValue(body)}`, response.headers);
+		}
 		// OSM reports business errors with HTTP 200 and an error_code in the body
-		if (response.body?.error_code) {
-			throw new ServiceCallError(this.getNode(), { message: response.body.error_msg ?? '' }, {
-				message: `${response.body.error_code}: ${response.body.error_msg ?? 'request failed'}`,
-				description: `OSM answered HTTP 200 with a business error, request id ${String(response.headers['x-request-id'] ?? 'unknown')}`,
+		if (body.error_code) {
+			const requestId = responseRequestId(response.headers);
+			const message = `${String(body.error_code)}: ${String(body.error_msg ?? 'request failed')}`;
+			throw new ServiceCallError(this.getNode(), { message, code: String(body.error_code), ...(requestId ? { requestId } : {}) }, {
+				message,
+				description: `OSM answered HTTP 200 with a business error, request id ${requestId ?? 'unknown'}`,
 			});
 		}
-		const byId = new Map((response.body?.accessory_urls ?? []).map((u) => [u.accessory_id, u]));
+		const urls = body.accessory_urls;
+		if (!Array.isArray(urls)) {
+			throw unexpectedResponse(this, 'OSM', `expected "accessory_urls" to be an array, got ${describeValue(urls)}`, response.headers);
+		}
+		for (const url of urls) {
+			if (!url || typeof url !== 'object' || typeof url.accessory_id !== 'string' || typeof url.accessory_url !== 'string') {
+				throw unexpectedResponse(this, 'OSM', 'an entry of "accessory_urls" without a text "accessory_id" and "accessory_url"', response.headers);
+			}
+		}
+		const byId = new Map(urls.map((u) => [u.accessory_id, u]));
 		return chunk.map(({ payload }) => {
 			const found = byId.get(payload.accessoryId);
 			if (!found) {
@@ -130,5 +146,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `attachment "${u.payload?.accessoryId ?? '?'}"`,
 		nouns: 'attachments',
+		unitFields: (u) => ({ accessory_id: u.payload.accessoryId }),
 	});
 }

@@ -4,8 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
-import { readIdList, requireIdLengths } from '../../../shared/itemInput';
+import { readBoolean, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
 import type { RequestContext, RetryPolicy } from '../../../shared/transport';
+import { describeValue, unexpectedResponse } from '../../../shared/transport';
 import { resolveWpsTarget, wpsPost } from '../../transport';
 
 /** batch_get_meta takes at most 1024 ids of at most 1024 characters (wps365.md 1.6). */
@@ -76,9 +77,27 @@ export async function batchGetMeta(
 	fileIds: string[],
 	headers: IDataObject,
 	retry: RetryPolicy,
+	timeoutMs?: number,
 ): Promise<Map<string, IDataObject>> {
-	const response = await wpsPost<BatchGetMetaResponse>(ctx, apiBase, PATH, { file_ids: fileIds }, headers, retry);
-	return new Map((response.body.data?.items ?? []).map((item) => [String(item.id), item]));
+	// a read: safe to send again after a lost answer
+	const response = await wpsPost<BatchGetMetaResponse>(ctx, apiBase, PATH, { file_ids: fileIds }, headers, retry, {
+		timeoutMs,
+		resendSafe: true,
+	});
+	const data = response.body.data;
+	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+		throw unexpectedResponse(ctx, 'WPS', `expected "data" to be an object, got ${describeValue(data)}`, response.headers);
+	}
+	if (!Array.isArray(data.items)) {
+		throw unexpectedResponse(ctx, 'WPS', `expected "data.items" to be an array, got ${describeValue(data.items)}`, response.headers);
+	}
+	for (const item of data.items as unknown[]) {
+		const id = (item as IDataObject | null)?.id;
+		if (!item || typeof item !== 'object' || Array.isArray(item) || (typeof id !== 'string' && typeof id !== 'number')) {
+			throw unexpectedResponse(ctx, 'WPS', 'an entry of "data.items" without an "id"', response.headers);
+		}
+	}
+	return new Map(data.items.map((item) => [String(item.id), item]));
 }
 
 function isoFromSeconds(value: unknown): string | undefined {
@@ -117,8 +136,9 @@ export function simplifyFileMeta(item: IDataObject): IDataObject {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const settings = readBatchSettings(this, WPS_MAX_IDS);
-	const simple = this.getNodeParameter('simple', 0, true) as boolean;
-	const options = this.getNodeParameter('options', 0, {}) as { idType?: string };
+	const simple = readBoolean(this, this.getNodeParameter('simple', 0, true), 0, 'Simplify', true);
+	const options = this.getNodeParameter('options', 0, {}) as { idType?: unknown };
+	const idType = options.idType === undefined || options.idType === null ? '' : String(options.idType);
 
 	const plan = planUnits<FileUnit>(this, items.length, (itemIndex) => {
 		const ids = readIdList(this, 'fileIds', itemIndex, 'File IDs');
@@ -126,10 +146,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return ids.map((fileId) => ({ fileId }));
 	});
 	const target = await resolveWpsTarget(this);
-	const headers: IDataObject = options.idType && target.idTypeApplies ? { 'X-Kso-Id-Type': options.idType } : {};
+	// checked only where it is sent (KSO-1 private deployments); elsewhere it is ignored
+	if (target.idTypeApplies) {
+		requireValid(this, ['', 'internal', 'external'].includes(idType), 0, 'ID Type', `"${idType.slice(0, 40)}" is not internal or external`);
+	}
+	const headers: IDataObject = idType && target.idTypeApplies ? { 'X-Kso-Id-Type': idType } : {};
 
 	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
-		const byId = await batchGetMeta(this, target.apiBase, chunk.map((u) => u.payload.fileId), headers, settings.retry);
+		const byId = await batchGetMeta(this, target.apiBase, chunk.map((u) => u.payload.fileId), headers, settings.retry, settings.timeoutMs);
 		return chunk.map(({ payload }): UnitOutcome => {
 			const item = byId.get(payload.fileId);
 			if (!item) {
@@ -154,5 +178,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return emitOutcomes(this, plan, {
 		describeUnit: (u) => `file "${u.payload?.fileId ?? '?'}"`,
 		nouns: 'files',
+		unitFields: (u) => ({ file_id: u.payload.fileId }),
 	});
 }
