@@ -390,10 +390,18 @@ export async function sendWithRetry<T = unknown>(
 			const fatal = credentialFailure(thrown, attempt + 1);
 			if (fatal) throw fatal;
 			facts = thrownFacts(thrown);
+			// n8n-core 1.x throws when the body of a 2xx answer is cut short, with the status of the
+			// headers it did get: that is an incomplete answer, not an HTTP error
+			const incompleteAnswer = facts.status !== undefined && facts.status < 400;
+			if (incompleteAnswer) {
+				facts.status = undefined;
+				facts.message = `the answer was cut short (${facts.message})`;
+			}
 			if (facts.status !== undefined) {
 				retryable = RETRYABLE_STATUSES.has(facts.status);
 			} else {
-				const kind = classifyNetworkFailure(facts.networkText ?? facts.message);
+				let kind = classifyNetworkFailure(facts.networkText ?? facts.message);
+				if (incompleteAnswer && kind === 'other') kind = 'noAnswer';
 				if (kind === 'timeout') facts.timedOutAfterMs = timeoutMs;
 				if (kind === 'beforeSending') retryable = true;
 				else if (kind === 'timeout' || kind === 'noAnswer') {
