@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { pdsCredentials } from './authentication';
 import * as asyncTask from './actions/asyncTask';
 import * as customBatch from './actions/customBatch';
 import * as drive from './actions/drive';
@@ -36,18 +37,7 @@ export class AlibabaPds implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'alibabaPdsJwtAppApi',
-				required: true,
-				displayOptions: { show: { authentication: ['jwtApp'] } },
-			},
-			{
-				name: 'alibabaPdsAccessKeyApi',
-				required: true,
-				displayOptions: { show: { authentication: ['accessKey'] } },
-			},
-		],
+		credentials: pdsCredentials,
 		properties: [
 			{
 				displayName: 'Authentication',

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { pdsAuthenticationProperty, pdsCredentials } from '../AlibabaPds/authentication';
 import type { PdsAuthentication, PdsTarget } from '../AlibabaPds/transport';
 import { pdsBatchChild, pdsTargetFor } from '../AlibabaPds/transport';
 import type { BatchOptionValues } from '../shared/batchOptions';
@@ -96,29 +97,9 @@ export class AlibabaPdsTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'alibabaPdsJwtAppApi',
-				required: true,
-				displayOptions: { show: { authentication: ['jwtApp'] } },
-			},
-			{
-				name: 'alibabaPdsAccessKeyApi',
-				required: true,
-				displayOptions: { show: { authentication: ['accessKey'] } },
-			},
-		],
+		credentials: pdsCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'JWT App (Access Token)', value: 'jwtApp' },
-					{ name: 'AccessKey Signature', value: 'accessKey' },
-				],
-				default: 'jwtApp',
-			},
+			pdsAuthenticationProperty,
 			{
 				displayName: 'Trigger On',
 				name: 'event',

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { huaweiCredentials } from './authentication';
 import * as auditLog from './actions/auditLog';
 import * as digitalAsset from './actions/digitalAsset';
 import { router } from './actions/router';
@@ -30,18 +31,7 @@ export class HuaweiCloud implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'huaweiCloudIamApi',
-				required: true,
-				displayOptions: { show: { authentication: ['iamToken'] } },
-			},
-			{
-				name: 'huaweiCloudAkSkApi',
-				required: true,
-				displayOptions: { show: { authentication: ['akSk'] } },
-			},
-		],
+		credentials: huaweiCredentials,
 		properties: [
 			{
 				displayName: 'Authentication',

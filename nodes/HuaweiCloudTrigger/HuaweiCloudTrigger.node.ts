@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { huaweiAuthenticationProperty, huaweiCredentials } from '../HuaweiCloud/authentication';
 import type { AuditLogFile } from '../HuaweiCloud/actions/auditLog/getDownloadLinks.operation';
 import {
 	INSTANCE_ID,
@@ -56,29 +57,9 @@ export class HuaweiCloudTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'huaweiCloudIamApi',
-				required: true,
-				displayOptions: { show: { authentication: ['iamToken'] } },
-			},
-			{
-				name: 'huaweiCloudAkSkApi',
-				required: true,
-				displayOptions: { show: { authentication: ['akSk'] } },
-			},
-		],
+		credentials: huaweiCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'IAM Token (User Password)', value: 'iamToken' },
-					{ name: 'AK/SK Signature', value: 'akSk' },
-				],
-				default: 'iamToken',
-			},
+			huaweiAuthenticationProperty,
 			{
 				displayName: 'Trigger On',
 				name: 'event',
