@@ -100,8 +100,12 @@ function importedCredentials(fixtures) {
 	return fixtures.map((f, i) => ({ id: `uiCred${String(i).padStart(2, '0')}${f.type}`.slice(0, 21), name: `${f.type} (emulator)`, type: f.type, data: f.data }));
 }
 
-/** One workflow per node: a copy of the node for every operation, with a credential selected. */
-function panelWorkflows(pkg, credentials) {
+/**
+ * One workflow per node: a copy of the node for every operation, with a credential selected.
+ * Operations with pickers get what a user sets to reach the emulator: Options > Endpoint URL where
+ * the node has it (Huawei services; without it the pickers call the real Huawei host).
+ */
+function panelWorkflows(pkg, credentials, emulatorUrl) {
 	return pkg.nodes.map((node, n) => {
 		const nodes = node.ops.map((op, i) => {
 			const name = [op.resourceName, op.operationName].filter(Boolean).join(' > ') || node.displayName;
@@ -114,13 +118,18 @@ function panelWorkflows(pkg, credentials) {
 				if (stored) creds[c.name] = { id: stored.id, name: stored.name };
 			}
 			op.nodeName = name;
+			const parameters = { ...op.parameters };
+			const optionsProperty = op.properties.find((p) => p.name === 'options' && p.type === 'collection');
+			if (pickersOf(op).length && optionsProperty?.options?.some((o) => o.name === 'endpoint')) {
+				parameters.options = { ...(parameters.options ?? {}), endpoint: emulatorUrl };
+			}
 			return {
 				id: `00000000-0000-4000-8000-${String(n).padStart(4, '0')}${String(i).padStart(8, '0')}`,
 				name,
 				type: node.type,
 				typeVersion: node.version,
 				position: [(i % 6) * 260, Math.floor(i / 6) * 220],
-				parameters: { ...op.parameters },
+				parameters,
 				credentials: creds,
 			};
 		});
@@ -361,7 +370,7 @@ try {
 	);
 	await instance.importCredentials([...credentials, ...exampleCreds]);
 	const examples = loadExamples(emulator.url);
-	const ids = await instance.importWorkflow([...panelWorkflows(pkg, credentials), ...examples.map((ex) => ex.workflow)]);
+	const ids = await instance.importWorkflow([...panelWorkflows(pkg, credentials, emulator.url), ...examples.map((ex) => ex.workflow)]);
 	examples.forEach((ex, i) => (ex.id = ids[pkg.nodes.length + i]));
 	const server = await instance.startServer();
 	const { url } = server;
