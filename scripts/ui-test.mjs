@@ -256,13 +256,13 @@ async function outputCounts(page, ndv) {
  */
 async function pickerEntries(page, ndv, picker) {
 	if (picker.kind === 'resourceLocator') {
+		// n8n 2.8.4 renders the "From list" popover inside the locator (not teleported); its
+		// data-test-id="resource-locator-dropdown" is not on a visible box, so look for the rows
 		const locator = ndv.getByTestId(`resource-locator-${picker.name}`);
 		await locator.getByTestId('rlc-input').click();
-		const dropdown = page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first();
-		await dropdown.waitFor();
-		const item = dropdown.getByTestId('rlc-item');
-		const error = dropdown.getByTestId('rlc-error-container');
-		await item.first().or(error).first().waitFor({ timeout: 30_000 });
+		const item = locator.getByTestId('rlc-item').filter({ visible: true });
+		const error = locator.getByTestId('rlc-error-container').filter({ visible: true });
+		await item.first().or(error).first().waitFor({ timeout: 45_000 });
 		if (await error.isVisible()) throw new Error(`${picker.displayName}: ${await error.innerText()}`);
 		const entries = await item.allInnerTexts();
 		await item.first().click();
