@@ -54,7 +54,13 @@ const RUNS = {
  * Pickers whose list must contain a known emulator entry (picker name -> text of one entry);
  * pickers not listed must list at least one entry.
  */
-const PICKER_EXPECTS = {};
+const PICKER_EXPECTS = {
+	instanceId: 'taurus-orders', // TaurusDB instances of the project (test/emulator/huawei/fixtures.ts)
+	nodeId: 'taurus-orders_node01', // nodes of the first instance, picked above
+	driveId: 'Alice', // PDS drives (test/emulator/pds)
+	objectId: 'Alice',
+	toDriveId: 'Alice',
+};
 
 // n8n marks its elements with data-test-id (Playwright's default is data-testid)
 selectors.setTestIdAttribute('data-test-id');
@@ -259,6 +265,12 @@ async function pickerEntries(page, ndv, picker) {
 		// n8n 2.8.4 renders the "From list" popover inside the locator (not teleported); its
 		// data-test-id="resource-locator-dropdown" is not on a visible box, so look for the rows
 		const locator = ndv.getByTestId(`resource-locator-${picker.name}`);
+		// a locator whose default is By ID (e.g. To Folder: root): choose From List as a user does
+		const mode = locator.getByTestId('rlc-mode-selector');
+		if ((await mode.count()) && !/from list/i.test(await mode.locator('input').first().inputValue().catch(() => ''))) {
+			await mode.locator('input').first().click();
+			await page.getByTestId(`mode-${picker.mode}`).filter({ visible: true }).first().click();
+		}
 		await locator.getByTestId('rlc-input').click();
 		const item = locator.getByTestId('rlc-item').filter({ visible: true });
 		const error = locator.getByTestId('rlc-error-container').filter({ visible: true });
