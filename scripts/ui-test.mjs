@@ -45,6 +45,8 @@ const OWNER = { email: 'owner@example.com', firstName: 'UI', lastName: 'Test', p
 const RUNS = {
 	'huawei-osm-attachment-links.json': { main: 5, error: 1 },
 	'huawei-metastudio-batch-action.json': { main: 240, error: 10 },
+	'huawei-metastudio-share-v2.json': { main: 4, error: 1 },
+	'alibaba-pds-search.json': { main: 120, error: 0 },
 	'huawei-taurusdb-audit-log-links.json': { main: 137, error: 0 },
 	'alibaba-pds-file-get.json': { main: 5, error: 1 },
 	'wps365-file-metadata.json': { main: 2700, error: 300 },
