@@ -24,10 +24,15 @@ export function currentParameter(ctx: ILoadOptionsFunctions, path: string): stri
 	return locatorValueOf(value);
 }
 
+/** A picker waits at most this long for the service (the editor shows an error instead of a spinner). */
+export const PICKER_TIMEOUT_MS = 20_000;
+
 /**
  * One authenticated request of a picker (listSearch). The credential signs it or adds its token,
  * and n8n renews an expired token once, as for the node's own requests. A failed listing shows
- * the service's message in the picker.
+ * the service's message in the picker; an unreachable host (e.g. the public endpoint of a region
+ * when Options > Endpoint URL is not set on a private network) fails within PICKER_TIMEOUT_MS,
+ * naming the host.
  */
 export async function pickerRequest<T>(
 	ctx: ILoadOptionsFunctions,
@@ -38,14 +43,30 @@ export async function pickerRequest<T>(
 	try {
 		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
 			json: true,
+			timeout: PICKER_TIMEOUT_MS,
 			...options,
 		})) as T;
 	} catch (error) {
-		const e = error as { message?: string; description?: string; context?: { data?: unknown }; response?: { data?: unknown } };
+		const e = error as { message?: string; code?: string; description?: string; context?: { data?: unknown }; response?: { data?: unknown } };
 		const data = (e.response?.data ?? e.context?.data) as IDataObject | undefined;
 		const detail = data && typeof data === 'object' ? describe(data) : undefined;
-		throw new NodeOperationError(ctx.getNode(), `Could not load the list: ${detail ?? e.message ?? String(error)}`);
+		const message = e.message ?? String(error);
+		// n8n replaces the network error codes by sentences (NodeApiError's common errors)
+		const unreachable =
+			/timeout|timed out|ETIMEDOUT|ECONNABORTED|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|refused the connection|cannot be established|unreachable|DNS server|connection was aborted/i;
+		if (!detail && unreachable.test(`${e.code ?? ''} ${message} ${e.description ?? ''}`)) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Could not load the list: no answer from ${hostOf(options.url)} (${message}); check the region or Options > Endpoint URL`,
+			);
+		}
+		throw new NodeOperationError(ctx.getNode(), `Could not load the list: ${detail ?? message}`);
 	}
+}
+
+function hostOf(url: string | undefined): string {
+	const match = /^[a-z]+:\/\/([^/?#]+)/i.exec(String(url ?? ''));
+	return match ? match[1] : String(url ?? '');
 }
 
 /** Case-insensitive "contains" for pickers whose API has no search parameter. */

@@ -189,7 +189,7 @@ export function pickersOf(op) {
 	for (const p of op.properties) {
 		if (p.type === 'resourceLocator') {
 			const list = (p.modes ?? []).find((m) => m.type === 'list' || m.typeOptions?.searchListMethod);
-			if (list) pickers.push({ kind: 'resourceLocator', name: p.name, displayName: p.displayName, method: list.typeOptions?.searchListMethod });
+			if (list) pickers.push({ kind: 'resourceLocator', name: p.name, displayName: p.displayName, mode: list.name, method: list.typeOptions?.searchListMethod });
 		} else if ((p.type === 'options' || p.type === 'multiOptions') && (p.typeOptions?.loadOptionsMethod || p.typeOptions?.loadOptions)) {
 			pickers.push({ kind: 'loadOptions', name: p.name, displayName: p.displayName, method: p.typeOptions.loadOptionsMethod });
 		}

@@ -196,6 +196,13 @@ describe('Huawei Cloud pickers', () => {
 		expect(emulator.countRequests(`/v3/${HUAWEI_SECOND_PROJECT.id}/instances`)).toBe(1);
 	});
 
+	it('Instance names the unreachable host instead of spinning (no Endpoint URL reaching the service)', async () => {
+		// port 1 on loopback: nothing listens, the connection is refused at once
+		await expect(search('searchTaurusInstances', { options: { endpoint: 'http://127.0.0.1:1' } })).rejects.toThrow(
+			/Could not load the list: no answer from 127\.0\.0\.1:1 .*Options > Endpoint URL/,
+		);
+	});
+
 	it('Node (searchTaurusNodes) lists the nodes of the chosen instance', async () => {
 		const nodes = await search('searchTaurusNodes', { instanceId: rl(TAURUSDB_INSTANCE_ID) });
 		expect(nodes.results.map((r) => [r.name, r.value])).toEqual([
