@@ -17,11 +17,9 @@ import { AlibabaPdsJwtAppApi } from '../../credentials/AlibabaPdsJwtAppApi.crede
 import { HuaweiCloudAkSkApi } from '../../credentials/HuaweiCloudAkSkApi.credentials';
 import { HuaweiCloudIamApi } from '../../credentials/HuaweiCloudIamApi.credentials';
 import { Wps365Api } from '../../credentials/Wps365Api.credentials';
-import { TOKEN_RETRY } from '../../credentials/common/tokenRequest';
 import { AlibabaPds } from '../../nodes/AlibabaPds/AlibabaPds.node';
 import { HuaweiCloud } from '../../nodes/HuaweiCloud/HuaweiCloud.node';
 import { Wps365 } from '../../nodes/Wps365/Wps365.node';
-import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport';
 import { huaweiIamCredentials, huaweiState, osmAttachments, TAURUSDB_INSTANCE_ID } from '../emulator/huawei';
 import { getPdsState, PDS_USER_DRIVE_ID, pdsJwtCredentials, pdsSeedFileId } from '../emulator/pds';
 import type { Emulator } from '../emulator/server';
@@ -30,20 +28,15 @@ import { startEmulator } from '../emulator/server';
 import type { FaultRule } from '../emulator/types';
 import { wps365Credentials, WPS_FIXTURE_IDS } from '../emulator/wps/fixtures';
 import type { OnError, RunNodeOptions } from '../helpers/inProcess';
+import { useFastRetries } from '../helpers/fastRetries';
 import { runNode } from '../helpers/inProcess';
 
 let emulator: Emulator;
-const savedBaseDelay = DEFAULT_RETRY_POLICY.baseDelayMs;
-const savedTokenDelay = TOKEN_RETRY.baseDelayMs;
+useFastRetries();
 beforeAll(async () => {
 	emulator = await startEmulator();
-	// scale the backoff down: the cases are about outcomes, not waiting
-	DEFAULT_RETRY_POLICY.baseDelayMs = 2;
-	TOKEN_RETRY.baseDelayMs = 2;
 });
 afterAll(async () => {
-	DEFAULT_RETRY_POLICY.baseDelayMs = savedBaseDelay;
-	TOKEN_RETRY.baseDelayMs = savedTokenDelay;
 	await emulator.close();
 });
 // the emulator's reset() also rebuilds the WPS file tree (slow); the cases only read WPS data

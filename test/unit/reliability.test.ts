@@ -10,11 +10,9 @@ import { AlibabaPdsJwtAppApi } from '../../credentials/AlibabaPdsJwtAppApi.crede
 import { HuaweiCloudAkSkApi } from '../../credentials/HuaweiCloudAkSkApi.credentials';
 import { HuaweiCloudIamApi } from '../../credentials/HuaweiCloudIamApi.credentials';
 import { Wps365Api } from '../../credentials/Wps365Api.credentials';
-import { TOKEN_RETRY } from '../../credentials/common/tokenRequest';
 import { AlibabaPds } from '../../nodes/AlibabaPds/AlibabaPds.node';
 import { HuaweiCloud } from '../../nodes/HuaweiCloud/HuaweiCloud.node';
 import { Wps365 } from '../../nodes/Wps365/Wps365.node';
-import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport';
 import {
 	huaweiIamCredentials,
 	huaweiState,
@@ -27,19 +25,15 @@ import type { Emulator } from '../emulator/server';
 import { startEmulator } from '../emulator/server';
 import { wps365Credentials, WPS_FIXTURE_IDS } from '../emulator/wps/fixtures';
 import type { OnError } from '../helpers/inProcess';
+import { useFastRetries } from '../helpers/fastRetries';
 import { runNode } from '../helpers/inProcess';
 
 let emulator: Emulator;
-const savedBaseDelay = DEFAULT_RETRY_POLICY.baseDelayMs;
-const savedTokenDelay = TOKEN_RETRY.baseDelayMs;
+useFastRetries();
 beforeAll(async () => {
 	emulator = await startEmulator();
-	DEFAULT_RETRY_POLICY.baseDelayMs = 2;
-	TOKEN_RETRY.baseDelayMs = 2;
 });
 afterAll(async () => {
-	DEFAULT_RETRY_POLICY.baseDelayMs = savedBaseDelay;
-	TOKEN_RETRY.baseDelayMs = savedTokenDelay;
 	await emulator.close();
 });
 beforeEach(() => emulator.reset());
