@@ -254,7 +254,8 @@ function describeFailure(label, res) {
 	return `${label} ${how} after ${res.ms} ms\n--- stdout ---\n${tail(res.stdout)}\n--- stderr ---\n${tail(res.stderr)}`;
 }
 
-async function freePort() {
+/** A free TCP port on 127.0.0.1 (the OS picks it; closed again before use). */
+export async function freePort() {
 	return await new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();

@@ -195,15 +195,8 @@ export async function listAuditLogFiles(
 	return outputs;
 }
 
-interface ListingUnit {
-	instanceId: string;
-	nodeId: string;
-	startTime: string;
-	endTime: string;
-	/** Max files to return; Infinity for Return All. */
-	maxFiles: number;
-	pageSize: number;
-}
+/** One item's listing; the language is the node's, read once. */
+type ListingUnit = Omit<AuditLogListing, 'language'>;
 
 interface DownloadLinkResponse {
 	files?: Array<{
