@@ -4,6 +4,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestMethods,
 	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
@@ -15,22 +16,33 @@ import { describeTokenFailure, redactSecrets, sendTokenRequest } from './common/
 import { toRequestOptions, toWireRequest } from './common/wireRequest';
 
 /**
- * n8n expression equivalent of `wpsApiBaseUrl()` (credentials/common/wps365.ts) for the
- * credential test, which n8n resolves from `$credentials` alone. Kept in step with the function
- * by test/unit/wpsCredential.test.ts.
+ * An n8n expression over `$credentials` that first works out, as `wpsApiBaseUrl()` and
+ * `wpsUsesPublicCloudApi()` (credentials/common/wps365.ts) do, `b` (base URL), `p` (gateway prefix
+ * in effect) and `pub` (the public cloud's API generation), then evaluates `result`. The
+ * credential test needs them as expressions because n8n resolves it from `$credentials` alone;
+ * test/unit/wpsCredential.test.ts keeps the two in step.
  */
-export const WPS_API_BASE_URL_EXPRESSION = [
-	'={{ (c => {',
-	'let b = String(c.baseUrl || "").trim() || "https://openapi.wps.cn";',
-	'while (b.endsWith("/")) b = b.slice(0, -1);',
-	'let p = String(c.gatewayPrefix || "").trim();',
-	'if (p === "/" || p.toLowerCase() === "none") p = "";',
-	'else if (p !== "") { while (p.endsWith("/")) p = p.slice(0, -1); if (p !== "" && !p.startsWith("/")) p = "/" + p; }',
-	'else if (String(c.signatureScheme || "KSO-1") !== "KSO-1") p = "/graph";',
-	'else p = String(b.split("/")[2] || "").split(":")[0].toLowerCase() === "openapi.wps.cn" ? "" : "/openapi";',
-	'return p === "" || b.endsWith(p) ? b : b + p;',
-	'})($credentials) }}',
-].join(' ');
+function wpsCredentialExpression(result: string): string {
+	return [
+		'={{ (c => {',
+		'let b = String(c.baseUrl || "").trim() || "https://openapi.wps.cn";',
+		'while (b.endsWith("/")) b = b.slice(0, -1);',
+		'const s = String(c.signatureScheme || "KSO-1");',
+		'let p = String(c.gatewayPrefix || "").trim();',
+		'if (p === "/" || p.toLowerCase() === "none") p = "";',
+		'else if (p !== "") { while (p.endsWith("/")) p = p.slice(0, -1); if (p !== "" && !p.startsWith("/")) p = "/" + p; }',
+		'else if (s !== "KSO-1") p = "/graph";',
+		'else p = String(b.split("/")[2] || "").split(":")[0].toLowerCase() === "openapi.wps.cn" ? "" : "/openapi";',
+		'const pub = s === "KSO-1" && p === "";',
+		result,
+		'})($credentials) }}',
+	].join(' ');
+}
+
+export const WPS_API_BASE_URL_EXPRESSION = wpsCredentialExpression('return p === "" || b.endsWith(p) ? b : b + p;');
+
+/** The id the credential test asks for: it does not exist, so the answer only proves access. */
+const TEST_FILE_ID = 'n8n-credential-test';
 
 /**
  * WPS 365 / Kingsoft Office open platform. Every request carries `Authorization: Bearer <app
@@ -161,12 +173,16 @@ export class Wps365Api implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			// Reads the metadata of an id that does not exist: read-only, valid for every app with
-			// file read permission; the unknown id is simply absent from data.items.
+			// file read permission. Private deployments leave it out of data.items; the public cloud
+			// (GET batch_get, mode=detailed) lists it in data.failures. Both answer code 0.
 			baseURL: WPS_API_BASE_URL_EXPRESSION,
-			url: '/v7/files/batch_get_meta',
-			method: 'POST',
+			url: wpsCredentialExpression(
+				`return pub ? "/v7/files/batch_get?file_ids=${TEST_FILE_ID}&mode=detailed" : "/v7/files/batch_get_meta";`,
+			),
+			method: wpsCredentialExpression('return pub ? "GET" : "POST";') as IHttpRequestMethods,
 			headers: { 'Content-Type': 'application/json' },
-			body: { file_ids: ['n8n-credential-test'] },
+			// n8n drops an empty body from a GET before the credential signs the request
+			body: wpsCredentialExpression(`return pub ? {} : { file_ids: ["${TEST_FILE_ID}"] };`),
 		},
 	};
 }

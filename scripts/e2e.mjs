@@ -51,7 +51,7 @@ async function runSuite(suite) {
 
 	// The emulator keeps its state (issued tokens, asset states) across runs, like a real service;
 	// request counts are taken as differences around each run.
-	const COUNTED = ['access-urls', 'batch-action', 'auditlog/download-link', '/v3/auth/tokens', '/v2/batch', '/v2/oauth/token', 'batch_get_meta', 'oauth2/token'];
+	const COUNTED = ['access-urls', 'batch-action', 'auditlog/download-link', '/v3/auth/tokens', '/v2/batch', '/v2/oauth/token', 'batch_get_meta', '/v7/files/batch_get', 'oauth2/token'];
 	let baseline = {};
 	async function markCounts() {
 		for (const path of COUNTED) baseline[path] = await totalRequests(path);
@@ -134,6 +134,18 @@ async function runSuite(suite) {
 			assert.equal(errors.length, 300);
 			assert.ok(main.every((i) => typeof i.json.name === 'string' && typeof i.json.modified_at === 'string'));
 			assert.equal(await count('batch_get_meta'), 3);
+		});
+
+		await check("WPS 365 public cloud (GET batch_get): 250 ids in 3 GETs of at most 100; 10 failures with WPS's reason to the error output", async () => {
+			const { main, errors } = await runExample('wps365-public-cloud-metadata.json');
+			assert.equal(main.length, 240);
+			assert.deepEqual(pairs(main), Array.from({ length: 240 }, (_, i) => i));
+			assert.deepEqual(pairs(errors), Array.from({ length: 10 }, (_, i) => 240 + i));
+			assert.equal(errors.filter((i) => /WPS error \d+: permission denied/.test(String(i.json.error))).length, 5);
+			assert.equal(errors.filter((i) => /WPS error \d+: file not found/.test(String(i.json.error))).length, 5);
+			// the URL holds the ids: GET only, none via batch_get_meta
+			assert.equal((await count('/v7/files/batch_get')) - (await count('batch_get_meta')), 3);
+			assert.equal(await count('batch_get_meta'), 0);
 		});
 
 		await check('tokens are persisted by n8n and reused: no new login on the next run', async () => {

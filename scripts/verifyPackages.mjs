@@ -221,6 +221,7 @@ const EXPECTED = {
 	'huawei-taurusdb-audit-log-links.json': { main: 137, error: 0 },
 	'alibaba-pds-file-get.json': { main: 5, error: 1 },
 	'wps365-file-metadata.json': { main: 2700, error: 300 },
+	'wps365-public-cloud-metadata.json': { main: 240, error: 10 },
 };
 
 function exampleCredentials(emulatorUrl) {

@@ -64,13 +64,24 @@ export function wpsGatewayPrefix(credentials: ICredentialDataDecryptedObject): s
 
 /**
  * Base URL of the v7 API: `baseUrl` + gateway prefix (not doubled when `baseUrl` already ends
- * with it). A node calls `{wpsApiBaseUrl}/v7/files/batch_get_meta`.
+ * with it). A node calls `{wpsApiBaseUrl}/v7/files/batch_get_meta` (private deployments) or
+ * `{wpsApiBaseUrl}/v7/files/batch_get` (public cloud).
  */
 export function wpsApiBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const base = wpsBaseUrl(credentials);
 	const prefix = wpsGatewayPrefix(credentials);
 	if (prefix === '' || base.endsWith(prefix)) return base;
 	return base + prefix;
+}
+
+/**
+ * Whether the credential addresses the public cloud's API generation: KSO-1 with no gateway
+ * prefix. The public cloud (https://openapi.wps.cn) is the only documented deployment without a
+ * prefix, and its batch read is `GET /v7/files/batch_get`; private deployments serve
+ * `POST {prefix}/v7/files/batch_get_meta` (wps365.md 1.6).
+ */
+export function wpsUsesPublicCloudApi(credentials: ICredentialDataDecryptedObject): boolean {
+	return wpsSignatureScheme(credentials) === 'KSO-1' && wpsGatewayPrefix(credentials) === '';
 }
 
 /**

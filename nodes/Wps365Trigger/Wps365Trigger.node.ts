@@ -7,28 +7,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import {
-	batchGetMeta,
-	fullFileMeta,
-	simplifyFileMeta,
-	WPS_MAX_IDS,
-} from '../Wps365/actions/file/getMetadata.operation';
+import { fullFileMeta, simplifyFileMeta } from '../Wps365/actions/file/getMetadata.operation';
+import type { MetadataOptionValues } from '../Wps365/actions/file/metadataOptions';
+import { metadataOptions, readMetadataSettings } from '../Wps365/actions/file/metadataOptions';
 import { resolveWpsTarget } from '../Wps365/transport';
-import type { BatchOptionValues } from '../shared/batchOptions';
-import { batchSettingsFrom, operationOptions } from '../shared/batchOptions';
-import { runWithConcurrency } from '../shared/batchEngine';
+import { readFileMetadata, WPS_MAX_ID_LENGTH, WPS_MAX_IDS } from '../Wps365/transport/fileMetadata';
+import { batchSettingsFrom } from '../shared/batchOptions';
+import { chunkByLimits, runWithConcurrency } from '../shared/batchEngine';
 import { idsFromValue } from '../shared/itemInput';
 import { isManualPoll, lookbackOption, nothingToShow } from '../shared/pollWindow';
 
-const MAX_ID_LENGTH = 1024;
 const STATE_KEY = 'watched';
 /** Fingerprint of a file that WPS did not return (deleted, or the app lost permission). */
 const GONE = '-';
 
-interface TriggerOptions extends BatchOptionValues {
+interface TriggerOptions extends MetadataOptionValues {
 	lookbackHours?: number;
 	includeRemoved?: boolean;
-	idType?: string;
 }
 
 /** What tells a change apart: modification time and version. */
@@ -73,7 +68,7 @@ export class Wps365Trigger implements INodeType {
 				required: true,
 				placeholder: 'e.g. 100001, 100002',
 				description:
-					'IDs of the files to watch: a comma-separated list, or an expression that returns an array. Read 1024 per request.',
+					'IDs of the files to watch: a comma-separated list, or an expression that returns an array. Read 1024 per request from a private deployment, 100 from the public cloud (see Batch Size).',
 			},
 			{
 				displayName: 'Simplify',
@@ -82,33 +77,17 @@ export class Wps365Trigger implements INodeType {
 				default: true,
 				description: 'Whether to return a simplified version of the response instead of the raw data',
 			},
-			operationOptions(
-				[
-					lookbackOption,
-					{
-						displayName: 'Emit Removed Files',
-						name: 'includeRemoved',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether a watched file that WPS no longer returns (deleted, or the app lost permission) also starts the workflow, once, as {ID, change_type: "removed"}',
-					},
-					{
-						displayName: 'ID Type',
-						name: 'idType',
-						type: 'options',
-						options: [
-							{ name: 'Default', value: '' },
-							{ name: 'Internal', value: 'internal' },
-							{ name: 'External', value: 'external' },
-						],
-						default: '',
-						description: 'Whether the IDs are internal or external IDs. Sent as the X-KSO-ID-TYPE header (current /openapi generation, 7.0.2507 and later).',
-					},
-				],
-				WPS_MAX_IDS,
-				'file IDs',
-			),
+			metadataOptions([
+				lookbackOption,
+				{
+					displayName: 'Emit Removed Files',
+					name: 'includeRemoved',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether a watched file that WPS no longer returns (deleted, or the app lost permission) also starts the workflow, once, as {ID, change_type: "removed"}',
+				},
+			]),
 		],
 	};
 
@@ -121,23 +100,22 @@ export class Wps365Trigger implements INodeType {
 		}
 		const ids = [...new Set(listed)];
 		if (ids.length === 0) throw new NodeOperationError(this.getNode(), 'File IDs is empty');
-		const tooLong = ids.find((id) => id.length > MAX_ID_LENGTH);
+		const tooLong = ids.find((id) => id.length > WPS_MAX_ID_LENGTH);
 		if (tooLong !== undefined) {
-			throw new NodeOperationError(this.getNode(), `File IDs: "${tooLong.slice(0, 40)}…" is longer than ${MAX_ID_LENGTH} characters`);
+			throw new NodeOperationError(this.getNode(), `File IDs: "${tooLong.slice(0, 40)}…" is longer than ${WPS_MAX_ID_LENGTH} characters`);
 		}
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const simple = this.getNodeParameter('simple', true) as boolean;
 		const settings = batchSettingsFrom(options, WPS_MAX_IDS, this);
 		const target = await resolveWpsTarget(this);
-		const headers: IDataObject = options.idType ? { 'X-Kso-Id-Type': options.idType } : {};
+		const read = readMetadataSettings(this, options, target, settings.batchSize);
 
-		// every watched id, batchSize (1024) per batch_get_meta call, calls in parallel
+		// every watched id, in as few calls as the endpoint allows, calls in parallel
 		const found = new Map<string, IDataObject>();
-		const chunks: string[][] = [];
-		for (let i = 0; i < ids.length; i += settings.batchSize) chunks.push(ids.slice(i, i + settings.batchSize));
 		await runWithConcurrency(
-			chunks.map((chunk) => async () => {
-				for (const [id, item] of await batchGetMeta(this, target.apiBase, chunk, headers, settings.retry)) found.set(id, item);
+			chunkByLimits(ids, read.chunking).map((chunk) => async () => {
+				const { items } = await readFileMetadata(this, target, chunk, { ...read.request, retry: settings.retry, timeoutMs: settings.timeoutMs });
+				for (const [id, item] of items) found.set(id, item);
 			}),
 			settings.concurrency,
 			target.needsToken,

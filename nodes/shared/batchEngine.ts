@@ -56,6 +56,12 @@ export interface ChunkSettings<P> {
 	groupKey?: (payload: P) => string;
 	/** Units with equal keys are sent once and share the outcome (duplicate ids). */
 	dedupeKey?: (payload: P) => string;
+	/**
+	 * A second bound besides batchSize: the units of one request weigh at most maxChunkWeight
+	 * together (e.g. the bytes ids add to a URL). A unit heavier than the bound goes alone.
+	 */
+	unitWeight?: (payload: P) => number;
+	maxChunkWeight?: number;
 	/** Sends one chunk; returns one outcome per unit, aligned with the chunk. */
 	sendChunk: (chunk: Array<BatchUnit<P>>) => Promise<UnitOutcome[]>;
 	/**
@@ -153,7 +159,37 @@ export function planUnits<P>(
 	return plan;
 }
 
-/** Splits pending units into chunks: grouped by key, in input order, at most batchSize each. */
+/**
+ * Splits a list, in order, into chunks of at most `batchSize` entries whose weights add up to at
+ * most `maxWeight` (an entry heavier than that goes alone).
+ */
+export function chunkByLimits<T>(
+	entries: T[],
+	limits: { batchSize: number; weight?: (entry: T) => number; maxWeight?: number },
+): T[][] {
+	const size = Math.max(1, Math.floor(limits.batchSize));
+	const maxWeight = limits.weight ? (limits.maxWeight ?? Infinity) : Infinity;
+	const chunks: T[][] = [];
+	let chunk: T[] = [];
+	let weight = 0;
+	for (const entry of entries) {
+		const entryWeight = limits.weight ? limits.weight(entry) : 0;
+		if (chunk.length > 0 && (chunk.length >= size || weight + entryWeight > maxWeight)) {
+			chunks.push(chunk);
+			chunk = [];
+			weight = 0;
+		}
+		chunk.push(entry);
+		weight += entryWeight;
+	}
+	if (chunk.length > 0) chunks.push(chunk);
+	return chunks;
+}
+
+/**
+ * Splits pending units into chunks: grouped by key, in input order, at most batchSize each (and
+ * at most maxChunkWeight when units have a weight).
+ */
 function chunkPending<P>(
 	plan: WorkPlan<P>,
 	settings: ChunkSettings<P>,
@@ -178,12 +214,16 @@ function chunkPending<P>(
 		if (!members) groups.set(group, (members = []));
 		members.push(index);
 	});
-	const size = Math.max(1, Math.floor(settings.batchSize));
+	const unitWeight = settings.unitWeight;
 	const chunks: number[][] = [];
 	for (const members of groups.values()) {
-		for (let start = 0; start < members.length; start += size) {
-			chunks.push(members.slice(start, start + size));
-		}
+		chunks.push(
+			...chunkByLimits(members, {
+				batchSize: settings.batchSize,
+				weight: unitWeight ? (index) => unitWeight(plan.units[index].payload) : undefined,
+				maxWeight: settings.maxChunkWeight,
+			}),
+		);
 	}
 	return { chunks, followers };
 }

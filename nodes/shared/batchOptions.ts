@@ -16,7 +16,10 @@ export const MAX_CONCURRENCY = 16;
  * carry; users may only lower it (e.g. to stay under a gateway's body size limit). Operations
  * that send one unit per request (apiMaximum 1) get no batch size field.
  */
-function batchingOptionFields(apiMaximum: number, unitNoun: string): INodeProperties[] {
+function batchingOptionFields(apiMaximum: number, unitNoun: string, batchSizeNote = ''): INodeProperties[] {
+	const batchSizeDescription = [`How many ${unitNoun} to send in one request. ${apiMaximum} is the API maximum.`, batchSizeNote]
+		.filter(Boolean)
+		.join(' ');
 	const batchSize: INodeProperties[] =
 		apiMaximum > 1
 			? [
@@ -26,7 +29,7 @@ function batchingOptionFields(apiMaximum: number, unitNoun: string): INodeProper
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: apiMaximum },
 						default: apiMaximum,
-						description: `How many ${unitNoun} to send in one request. ${apiMaximum} is the API maximum.`,
+						description: batchSizeDescription,
 					},
 				]
 			: [];
@@ -69,6 +72,7 @@ export function operationOptions(
 	fields: INodeProperties[],
 	apiMaximum: number,
 	unitNoun: string,
+	batchSizeNote?: string,
 ): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -76,7 +80,7 @@ export function operationOptions(
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...fields, ...batchingOptionFields(apiMaximum, unitNoun)],
+		options: [...fields, ...batchingOptionFields(apiMaximum, unitNoun, batchSizeNote)],
 	};
 }
 

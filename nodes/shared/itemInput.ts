@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** `={{ $json.a.b }}` / `={{ $json["a"] }}`: nothing but a field of the input item. */
@@ -6,6 +6,11 @@ const JSON_FIELD = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\\]*'|"[^"\\]
 const JSON_FIELD_PART = /\.([A-Za-z_$][\w$]*)|\[(?:'([^'\\]*)'|"([^"\\]*)")\]/g;
 
 type ItemReader = (itemIndex: number) => unknown;
+
+/** What a check needs of the node's context: the node, to name it in the error. */
+export interface NodeOwner {
+	getNode(): INode;
+}
 
 const readers = new WeakMap<IExecuteFunctions, Map<string, ItemReader>>();
 
@@ -112,7 +117,7 @@ export function readIdList(
 
 /** Throws a NodeOperationError naming the item and field unless `ok`. */
 export function requireValid(
-	ctx: IExecuteFunctions,
+	ctx: NodeOwner,
 	ok: boolean,
 	itemIndex: number,
 	field: string,
@@ -149,7 +154,7 @@ export function requireIdLengths(
  * expression may give. Anything else is an error naming the item and field; the text "false"
  * is never true.
  */
-export function readBoolean(ctx: IExecuteFunctions, value: unknown, itemIndex: number, field: string, fallback: boolean): boolean {
+export function readBoolean(ctx: NodeOwner, value: unknown, itemIndex: number, field: string, fallback: boolean): boolean {
 	if (value === undefined || value === null || value === '') return fallback;
 	if (typeof value === 'boolean') return value;
 	const text = String(value).trim().toLowerCase();

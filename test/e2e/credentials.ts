@@ -33,6 +33,13 @@ export function exampleCredentials(emulatorUrl: string) {
 			type: 'wps365Api',
 			data: wps365Credentials(emulatorUrl, 'KSO-1'),
 		},
+		{
+			// the public cloud's API generation (KSO-1, no gateway prefix, token at /oauth2/token)
+			id: 'exWps365Public01',
+			name: 'WPS 365 public cloud style (emulator)',
+			type: 'wps365Api',
+			data: wps365Credentials(emulatorUrl, 'KSO-1', 'public'),
+		},
 	];
 }
 

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runWithConcurrency } from '../../nodes/shared/batchEngine';
+import { chunkByLimits, runWithConcurrency } from '../../nodes/shared/batchEngine';
 import { itemParameter } from '../../nodes/shared/itemInput';
 import { backoffMs, retryAfterMs } from '../../nodes/shared/transport';
 import { runNode } from '../helpers/inProcess';
@@ -34,6 +34,25 @@ describe('runWithConcurrency', () => {
 		await runWithConcurrency(track(9, log, active), 4, false);
 		expect(log.slice(0, 4)).toEqual(['start 0', 'start 1', 'start 2', 'start 3']);
 		expect(active.max).toBe(4);
+	});
+});
+
+describe('chunkByLimits', () => {
+	it('keeps order and cuts at batchSize', () => {
+		expect(chunkByLimits([1, 2, 3, 4, 5], { batchSize: 2 })).toEqual([[1, 2], [3, 4], [5]]);
+		expect(chunkByLimits([], { batchSize: 2 })).toEqual([]);
+	});
+
+	it('also cuts where the weights would pass maxWeight; an entry heavier than that goes alone', () => {
+		const weight = (s: string) => s.length;
+		expect(chunkByLimits(['aaa', 'bb', 'c', 'dddd', 'eeeeeeeeee', 'f'], { batchSize: 10, weight, maxWeight: 6 })).toEqual([
+			['aaa', 'bb', 'c'],
+			['dddd'],
+			['eeeeeeeeee'],
+			['f'],
+		]);
+		// both bounds at once: the first one reached cuts
+		expect(chunkByLimits(['a', 'b', 'c', 'dddddd'], { batchSize: 2, weight, maxWeight: 6 })).toEqual([['a', 'b'], ['c'], ['dddddd']]);
 	});
 });
 

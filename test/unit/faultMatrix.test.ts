@@ -212,6 +212,21 @@ const OPERATIONS: OperationCase[] = [
 		}),
 		secrets: [wps365Credentials('', 'KSO-1').appKey],
 	},
+	{
+		name: 'WPS file metadata (public cloud)',
+		path: '/v7/files/batch_get',
+		resendSafe: true,
+		wrongTypes: { code: 0, data: { items: null, failures: 'x' } },
+		options: (onError) => ({
+			nodeType: new Wps365(),
+			parameters: { resource: 'file', operation: 'getMetadata', fileIds: '={{ $json.id }}', options: { ...BATCH_OPTIONS } } as never,
+			items: WPS_FIXTURE_IDS.files.slice(0, 3).map((id) => ({ id })),
+			credentialTypes: [new Wps365Api()],
+			credentials: { wps365Api: { data: wps365Credentials(emulator.url, 'KSO-1', 'public') } },
+			onError,
+		}),
+		secrets: [wps365Credentials('', 'KSO-1').appKey],
+	},
 ];
 
 type Expectation = 'success' | 'safeResendElseMaybeApplied' | 'unexpected' | 'error' | 'htmlError';

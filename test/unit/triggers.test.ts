@@ -281,12 +281,12 @@ describe('Alibaba Cloud PDS Trigger (File Created or Updated)', () => {
 
 // ------------------------------------------------------------------------------------------------
 describe('WPS 365 Trigger (Watched Files Changed)', () => {
-	const poller = (fileIds: unknown, options: IDataObject = {}, appKey?: string) =>
+	const poller = (fileIds: unknown, options: IDataObject = {}, appKey?: string, style: 'private' | 'public' = 'private') =>
 		createPoller({
 			nodeType: new Wps365Trigger(),
 			parameters: { event: 'watchedFilesChanged', fileIds: fileIds as string, options: { maxRetries: 1, ...options } },
 			credentials: {
-				wps365Api: { data: { ...wps365Credentials(emulator.url, 'KSO-1'), ...(appKey ? { appKey } : {}) } },
+				wps365Api: { data: { ...wps365Credentials(emulator.url, 'KSO-1', style), ...(appKey ? { appKey } : {}) } },
 			},
 			credentialTypes: [new Wps365Api()],
 		});
@@ -351,6 +351,23 @@ describe('WPS 365 Trigger (Watched Files Changed)', () => {
 		const bad = poller(watched, {}, 'wrong-app-key');
 		await expect(bad.poll()).rejects.toThrow();
 		expect(bad.staticData.watched).toBeUndefined();
+	});
+
+	it('on the public cloud reads with GET batch_get, 100 ids per call; failed ids count as removed', async () => {
+		const watched = WPS_FIXTURE_IDS.visible.slice(0, 250);
+		const trigger = poller(watched, { includeRemoved: true }, undefined, 'public');
+		const gets = () => emulator.requestLog.entries.filter((e) => e.path === '/v7/files/batch_get');
+		expect(await trigger.poll()).toBeNull();
+		expect(gets().map((e) => new URLSearchParams(e.query).getAll('file_ids').length)).toEqual([100, 100, 50]);
+		expect(calls()).toBe(0);
+		await control('data/wps/files/update', { ids: [watched[7], watched[240]] });
+		await control('data/wps/files/delete', { ids: [watched[120]] });
+		const result = items(await trigger.poll());
+		expect(result.map((i) => [i.json.id, i.json.change_type])).toEqual([
+			[watched[7], 'changed'],
+			[watched[240], 'changed'],
+			[watched[120], 'removed'],
+		]);
 	});
 
 	it('manual test returns the most recently modified watched file', async () => {

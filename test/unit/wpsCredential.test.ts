@@ -19,6 +19,7 @@ import {
 	wpsGatewayPrefix,
 	wpsSignedPath,
 	wpsTokenUrl,
+	wpsUsesPublicCloudApi,
 } from '../../credentials/common/wps365';
 import { isSm3Available, signWpsRequest } from '../../credentials/common/wpsSigner';
 import { startEmulator, type Emulator } from '../emulator/server';
@@ -107,7 +108,7 @@ describe('endpoint rules', () => {
 		expect(wpsSignedPath(creds(), '/other/v7/a')).toBe('/other/v7/a');
 	});
 
-	it('the credential test expression matches wpsApiBaseUrl()', () => {
+	it('the credential test expressions match wpsApiBaseUrl() and wpsUsesPublicCloudApi()', () => {
 		const workflow = new Workflow({
 			nodes: [{ id: '1', name: 'n', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }],
 			connections: {},
@@ -148,6 +149,9 @@ describe('endpoint rules', () => {
 				{ $credentials: c } as never,
 			);
 			expect({ c, value }).toEqual({ c, value: wpsApiBaseUrl(c) });
+			const request = new Wps365Api().test.request;
+			const method = workflow.expression.getParameterValue(request.method as string, null, 0, 0, 'n', [], 'internal', { $credentials: c } as never);
+			expect({ c, method }).toEqual({ c, method: wpsUsesPublicCloudApi(c) ? 'GET' : 'POST' });
 		}
 	});
 });
@@ -313,8 +317,14 @@ describe('against the emulator (n8n-core in-process)', () => {
 		expect(result).toMatchObject({ status: 'OK' });
 		expect(result.credentialStore.preAuthCalls).toHaveLength(1);
 		expect(wpsTokensIssued()).toBe(1);
-		const path = style === 'public' ? '/v7/files/batch_get_meta' : scheme === 'KSO-1' ? '/openapi/v7/' : '/graph/v7/';
-		expect(emu.countRequests(path, 'POST')).toBe(1);
+		if (style === 'public') {
+			// the public cloud's documented read: GET batch_get, no body, the id asked in the query
+			const [call] = emu.requestLog.entries.filter((e) => e.path === '/v7/files/batch_get');
+			expect([call.method, call.status, call.query]).toEqual(['GET', 200, 'file_ids=n8n-credential-test&mode=detailed']);
+			expect(emu.countRequests('batch_get_meta')).toBe(0);
+		} else {
+			expect(emu.countRequests(scheme === 'KSO-1' ? '/openapi/v7/files/batch_get_meta' : '/graph/v7/files/batch_get_meta', 'POST')).toBe(1);
+		}
 		expect(emu.countRequests(style === 'public' ? '/oauth2/token' : '/openapi/oauth2/token', 'POST')).toBe(1);
 	});
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { wpsApiBaseUrl } from '../../../credentials/common/wps365';
+import { wpsApiBaseUrl, wpsUsesPublicCloudApi } from '../../../credentials/common/wps365';
 import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
 import { describeValue, sendWithRetry, ServiceCallError, unexpectedResponse } from '../../shared/transport';
 
@@ -26,6 +26,11 @@ export interface WpsTarget {
 	apiBase: string;
 	/** No app access token is stored yet: the first request fetches one. */
 	needsToken: boolean;
+	/**
+	 * KSO-1 without a gateway prefix: the public cloud's API generation, whose batch read is
+	 * `GET /v7/files/batch_get` instead of `POST /v7/files/batch_get_meta`.
+	 */
+	publicCloudApi: boolean;
 }
 
 export async function resolveWpsTarget(ctx: RequestContext): Promise<WpsTarget> {
@@ -36,15 +41,24 @@ export async function resolveWpsTarget(ctx: RequestContext): Promise<WpsTarget> 
 		// X-Kso-Id-Type exists only in the current /openapi generation of private deployments
 		idTypeApplies: String(credentials.signatureScheme || 'KSO-1') === 'KSO-1' && apiBase.endsWith('/openapi'),
 		needsToken: !String(credentials.accessToken ?? '').trim(),
+		publicCloudApi: wpsUsesPublicCloudApi(credentials),
 	};
 }
 
-/** POSTs JSON to a v7 API path; a non-zero `code` in an HTTP 200 is an error too. */
-export async function wpsPost<T extends IDataObject>(
+/** What a v7 call sends besides its path: a JSON body (POST) or query parameters (GET). */
+export type WpsCall =
+	| { method: 'POST'; body: IDataObject }
+	| { method: 'GET'; qs: IDataObject };
+
+/**
+ * Sends one v7 API call; a non-zero `code` in an HTTP 200 is an error too. The credential signs
+ * the query exactly as it is sent (array values become repeated keys).
+ */
+export async function wpsRequest<T extends IDataObject>(
 	ctx: RequestContext,
 	apiBase: string,
 	path: string,
-	body: IDataObject,
+	call: WpsCall,
 	headers: IDataObject,
 	retry: RetryPolicy,
 	transport: { timeoutMs?: number; resendSafe?: boolean } = {},
@@ -53,13 +67,13 @@ export async function wpsPost<T extends IDataObject>(
 		ctx,
 		{
 			timeoutMs: transport.timeoutMs,
-			resendSafe: transport.resendSafe ?? false,
+			resendSafe: transport.resendSafe ?? call.method === 'GET',
 			service: 'WPS',
 			credentialType: WPS_CREDENTIAL_TYPE,
 			refreshTokenOn401: true,
-			method: 'POST',
+			method: call.method,
 			url: apiBase + path,
-			body,
+			...(call.method === 'POST' ? { body: call.body } : { qs: call.qs }),
 			headers: { 'Content-Type': 'application/json', ...headers },
 		},
 		retry,

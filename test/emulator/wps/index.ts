@@ -11,9 +11,9 @@
  *   (`Wps-Docs-Date`, `Wps-Docs-Authorization`), signed URI without `/graph`.
  * - `POST /openapi/v7/files/batch_get_meta`: current private generation, KSO-1 (`X-Kso-Date`,
  *   `X-Kso-Authorization`), signed URI without `/openapi`, optional `X-Kso-Id-Type`.
- * - `POST /v7/files/batch_get_meta`: KSO-1 with no gateway prefix, for a public-cloud style base
- *   URL. Emulator assumption: the public cloud documents `GET /v7/files/batch_get` instead; this
- *   route exists so the credential's "no prefix" path can be exercised.
+ * - `GET /v7/files/batch_get`: the public cloud (KSO-1, no gateway prefix), query `file_ids`,
+ *   `mode` (fastfail | detailed), `with_permission`, `with_ext_attrs`, `with_drive`; see batchGet
+ *   for what the emulator assumes where the page is silent.
  *
  * Emulator assumptions where the docs are silent (reference section 5):
  * - The allowed clock skew of the date header is not documented; 15 minutes either way here.
@@ -24,9 +24,13 @@
  * - The token must belong to the app that signed the request.
  * - `X-Kso-Id-Type: external` is accepted, but the emulator has no external-id mapping: ids are
  *   looked up as they are for both values.
- * - Unknown ids and ids the app has no permission to are left out of `data.items` (no error).
+ * - batch_get_meta: unknown ids and ids the app has no permission to are left out of
+ *   `data.items` (no error). batch_get (detailed) lists them in `data.failures` with the
+ *   emulator's own codes.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+import type { IDataObject } from 'n8n-workflow';
 
 import {
 	parseWpsAuthorization,
@@ -54,6 +58,9 @@ export const WPS_ERROR_CODES = {
 	invalidBody: 40000001,
 	fileIdsLimit: 40000002,
 	invalidIdType: 40000003,
+	permissionDenied: 40300001,
+	fileNotFound: 40400001,
+	uriTooLong: 41400001,
 	unsupportedGrantType: 40000101,
 	invalidTokenRequest: 40000102,
 	signatureMismatch: 40100001,
@@ -99,8 +106,14 @@ const BATCH_GET_META_ROUTES: Record<string, BatchRoute> = {
 		...KSO_FAMILY,
 		idTypeHeader: true,
 	},
-	'/v7/files/batch_get_meta': { prefix: '', schemes: ['KSO-1'], ...KSO_FAMILY, idTypeHeader: true },
 };
+
+/** The public cloud's batch read (KSO-1, no gateway prefix). */
+const PUBLIC_BATCH_GET_PATH = '/v7/files/batch_get';
+const PUBLIC_BATCH_GET_ROUTE: BatchRoute = { prefix: '', schemes: ['KSO-1'], ...KSO_FAMILY, idTypeHeader: false };
+
+/** Longest path plus query the emulator takes (gateways commonly stop at 8 KB request lines). */
+export const WPS_MAX_URI_BYTES = 8192;
 
 const RFC1123 =
 	/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
@@ -119,11 +132,16 @@ export interface WpsModuleOptions {
 	apps?: WpsApp[];
 	/** Allowed date skew (default WPS_DATE_WINDOW_MS). */
 	dateWindowMs?: number;
+	/** How batch_get reads the file_ids array (not documented): repeated keys (default) or one comma-separated value. */
+	publicIdsFormat?: 'repeat' | 'comma';
+	/** Longest path plus query batch_get takes (default WPS_MAX_URI_BYTES). */
+	maxUriBytes?: number;
 }
 
 export interface WpsModuleStats {
 	tokensIssued: number;
 	batchGetMetaCalls: number;
+	batchGetCalls: number;
 	itemsReturned: number;
 	rejected: number;
 }
@@ -134,6 +152,8 @@ export interface WpsRouteModule extends RouteModule {
 	stats(): WpsModuleStats & Record<string, unknown>;
 	/** The live file tree (tests may add or remove items; reset() restores the seed). */
 	tree(): WpsFileTree;
+	/** How batch_get reads file_ids until the next reset(). */
+	setPublicIdsFormat(format: 'repeat' | 'comma'): void;
 }
 
 function header(req: EmulatorRequest, name: string): string | undefined {
@@ -176,7 +196,8 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 	const dateWindowMs = options.dateWindowMs ?? WPS_DATE_WINDOW_MS;
 	let tree = buildWpsFileTree();
 	let tokens = new Map<string, IssuedToken>();
-	const counters: WpsModuleStats = { tokensIssued: 0, batchGetMetaCalls: 0, itemsReturned: 0, rejected: 0 };
+	const counters: WpsModuleStats = { tokensIssued: 0, batchGetMetaCalls: 0, batchGetCalls: 0, itemsReturned: 0, rejected: 0 };
+	let publicIdsFormat = options.publicIdsFormat ?? 'repeat';
 
 	const reject = (response: EmulatorResponse): EmulatorResponse => {
 		counters.rejected++;
@@ -230,10 +251,12 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 		return json(200, { access_token: token, expires_in: ttlSeconds, token_type: tokenType });
 	};
 
-	const batchGetMeta = (req: EmulatorRequest, ctx: EmulatorContext, route: BatchRoute): EmulatorResponse => {
-		if (req.method !== 'POST') {
-			return reject(apiError(405, WPS_ERROR_CODES.methodNotAllowed, `method ${req.method} not allowed`));
-		}
+	/**
+	 * Steps 1-4 every v7 route takes: signature headers of the route's family, date window,
+	 * signature over the received bytes, access token of the signing app. A rejection, or
+	 * undefined when the call may go on.
+	 */
+	const verifySignedCall = (req: EmulatorRequest, ctx: EmulatorContext, route: BatchRoute): EmulatorResponse | undefined => {
 		// 1. Signature headers of the route's family.
 		const date = header(req, route.dateHeader);
 		const authorization = header(req, route.authorizationHeader);
@@ -336,7 +359,17 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 				apiError(401, WPS_ERROR_CODES.tokenAppMismatch, 'access token was issued to another app'),
 			);
 		}
+		return undefined;
+	};
+
+	const batchGetMeta = (req: EmulatorRequest, ctx: EmulatorContext, route: BatchRoute): EmulatorResponse => {
+		if (req.method !== 'POST') {
+			return reject(apiError(405, WPS_ERROR_CODES.methodNotAllowed, `method ${req.method} not allowed`));
+		}
+		const rejected = verifySignedCall(req, ctx, route);
+		if (rejected) return rejected;
 		// 5. Content type and body.
+		const contentType = header(req, 'content-type') ?? '';
 		if (!JSON_CONTENT_TYPE.test(contentType.trim())) {
 			return reject(
 				apiError(
@@ -401,6 +434,68 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 		return json(200, { code: 0, msg: 'success', detail: '', data: { items } });
 	};
 
+	/**
+	 * `GET /v7/files/batch_get` of the public cloud (KSO-1, no gateway prefix; the signed URI is
+	 * the path with the query as received). Emulator readings of what the page leaves open:
+	 * `file_ids` as repeated keys (or one comma-separated value, with publicIdsFormat 'comma'),
+	 * at most 1024 ids of at most 1024 characters as in batch_get_meta, a URI over 8 KB refused
+	 * with 414 as common gateways do, `mode` fastfail when absent, successes in `data.items`.
+	 * `mode=detailed` lists ids it cannot return in `data.failures` (object_id, err_code,
+	 * err_msg); `fastfail` fails the whole call at the first such id.
+	 */
+	const batchGet = (req: EmulatorRequest, ctx: EmulatorContext): EmulatorResponse => {
+		if (req.method !== 'GET') {
+			return reject(apiError(405, WPS_ERROR_CODES.methodNotAllowed, `method ${req.method} not allowed`));
+		}
+		if (req.rawPath.length + 1 + req.rawQuery.length > (options.maxUriBytes ?? WPS_MAX_URI_BYTES)) {
+			return reject(apiError(414, WPS_ERROR_CODES.uriTooLong, 'request URI too long'));
+		}
+		const rejected = verifySignedCall(req, ctx, PUBLIC_BATCH_GET_ROUTE);
+		if (rejected) return rejected;
+		const query = new URLSearchParams(req.rawQuery);
+		const values = query.getAll('file_ids');
+		const fileIds = publicIdsFormat === 'comma' ? values.flatMap((v) => v.split(',')) : values;
+		if (fileIds.length < 1 || fileIds.length > WPS_MAX_FILE_IDS) {
+			return reject(apiError(400, WPS_ERROR_CODES.fileIdsLimit, `file_ids must have 1 to ${WPS_MAX_FILE_IDS} items (got ${fileIds.length})`));
+		}
+		const tooLong = fileIds.findIndex((id) => id.length > WPS_MAX_FILE_ID_LENGTH);
+		if (tooLong !== -1) {
+			return reject(apiError(400, WPS_ERROR_CODES.fileIdsLimit, `file_ids[${tooLong}] is longer than ${WPS_MAX_FILE_ID_LENGTH} characters`));
+		}
+		const mode = query.get('mode') ?? 'fastfail';
+		if (mode !== 'fastfail' && mode !== 'detailed') {
+			return reject(apiError(400, WPS_ERROR_CODES.invalidBody, `invalid mode "${mode}"`, 'use fastfail or detailed'));
+		}
+		const flag = (name: string) => query.get(name) === 'true';
+		const items: IDataObject[] = [];
+		const failures: Array<{ object_id: string; err_code: number; err_msg: string }> = [];
+		for (const id of new Set(fileIds)) {
+			const item = tree.items.get(id);
+			const failure = !item
+				? { object_id: id, err_code: WPS_ERROR_CODES.fileNotFound, err_msg: 'file not found' }
+				: tree.restricted.has(id)
+					? { object_id: id, err_code: WPS_ERROR_CODES.permissionDenied, err_msg: 'permission denied' }
+					: undefined;
+			if (failure && mode === 'fastfail') {
+				return reject(apiError(failure.err_code === WPS_ERROR_CODES.fileNotFound ? 404 : 403, failure.err_code, `${failure.err_msg}: ${id}`));
+			}
+			if (failure) {
+				failures.push(failure);
+				continue;
+			}
+			const { permission, ext_attrs, ...rest } = structuredClone(item!);
+			items.push({
+				...rest,
+				...(flag('with_permission') ? { permission } : {}),
+				...(flag('with_ext_attrs') ? { ext_attrs } : {}),
+				...(flag('with_drive') ? { drive: { id: rest.drive_id, name: `Drive ${rest.drive_id}`, source: 'group', status: 'inuse' } } : {}),
+			});
+		}
+		counters.batchGetCalls++;
+		counters.itemsReturned += items.length;
+		return json(200, { code: 0, msg: 'success', data: { items, failures } });
+	};
+
 	return {
 		name: 'wps',
 		handle(req, ctx) {
@@ -408,6 +503,7 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 			if (tokenPath) return issueToken(req, ctx, req.rawPath);
 			const route = BATCH_GET_META_ROUTES[req.rawPath];
 			if (route) return batchGetMeta(req, ctx, route);
+			if (req.rawPath === PUBLIC_BATCH_GET_PATH) return batchGet(req, ctx);
 			return undefined;
 		},
 		reset() {
@@ -415,12 +511,17 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 			tokens = new Map();
 			counters.tokensIssued = 0;
 			counters.batchGetMetaCalls = 0;
+			counters.batchGetCalls = 0;
+			publicIdsFormat = options.publicIdsFormat ?? 'repeat';
 			counters.itemsReturned = 0;
 			counters.rejected = 0;
 		},
 		tokensIssued: () => counters.tokensIssued,
 		stats: () => ({ ...counters, activeTokens: tokens.size }),
 		tree: () => tree,
+		setPublicIdsFormat: (format) => {
+			publicIdsFormat = format;
+		},
 		describe(ctx) {
 			const lines = ['WPS 365 (credential wps365Api):'];
 			for (const app of apps.values()) {
@@ -429,6 +530,7 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 			lines.push(
 				`  baseUrl=${ctx.baseUrl} (gateway prefix empty = /graph for WPS-4/WPS-4-GM, /openapi for KSO-1)`,
 				`  tokens: ${ctx.baseUrl}/openapi/oauth2/token (24 h), ${ctx.baseUrl}/oauth2/token (2 h)`,
+				`  public cloud style (KSO-1, Gateway Prefix "/"): GET ${ctx.baseUrl}/v7/files/batch_get`,
 				`  files: ${tree.items.size} (${tree.restricted.size} without app permission), e.g. ${WPS_FIXTURE_IDS.files.slice(0, 3).join(', ')}`,
 			);
 			return lines;

@@ -3,16 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchUnit, UnitOutcome } from '../../../shared/batchEngine';
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
-import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
-import { readBoolean, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
-import type { RequestContext, RetryPolicy } from '../../../shared/transport';
-import { describeValue, unexpectedResponse } from '../../../shared/transport';
-import { resolveWpsTarget, wpsPost } from '../../transport';
-
-/** batch_get_meta takes at most 1024 ids of at most 1024 characters (wps365.md 1.6). */
-export const WPS_MAX_IDS = 1024;
-const MAX_ID_LENGTH = 1024;
-const PATH = '/v7/files/batch_get_meta';
+import { readBatchSettings } from '../../../shared/batchOptions';
+import { readBoolean, readIdList, requireIdLengths } from '../../../shared/itemInput';
+import { resolveWpsTarget } from '../../transport';
+import { readFileMetadata, WPS_MAX_ID_LENGTH, WPS_MAX_IDS } from '../../transport/fileMetadata';
+import type { MetadataOptionValues } from './metadataOptions';
+import { metadataOptions, readMetadataSettings } from './metadataOptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -23,7 +19,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 100001, 100002',
 		description:
-			'IDs of files or folders: one ID, a comma-separated list, or an expression that returns an array. IDs of all items are de-duplicated and sent together, 1024 per request.',
+			'IDs of files or folders: one ID, a comma-separated list, or an expression that returns an array. IDs of all items are de-duplicated and sent together: 1024 per request to a private deployment, 100 to the public cloud (see Batch Size).',
 	},
 	{
 		displayName: 'Simplify',
@@ -32,25 +28,7 @@ const properties: INodeProperties[] = [
 		default: true,
 		description: 'Whether to return a simplified version of the response instead of the raw data',
 	},
-	operationOptions(
-		[
-			{
-				displayName: 'ID Type (KSO-1 Private Deployments Only)',
-				name: 'idType',
-				type: 'options',
-				options: [
-					{ name: 'Default', value: '' },
-					{ name: 'Internal', value: 'internal' },
-					{ name: 'External', value: 'external' },
-				],
-				default: '',
-				description:
-					'Whether the IDs are internal or external IDs (sent as the X-KSO-ID-TYPE header, version 7.0.2507 and later). Only private deployments signed with KSO-1 know it: it is ignored with WPS-4, WPS-4-GM and the public cloud.',
-			},
-		],
-		WPS_MAX_IDS,
-		'file IDs',
-	),
+	metadataOptions(),
 ];
 
 export const description = updateDisplayOptions(
@@ -60,44 +38,6 @@ export const description = updateDisplayOptions(
 
 interface FileUnit {
 	fileId: string;
-}
-
-interface BatchGetMetaResponse extends IDataObject {
-	code?: number;
-	data?: { items?: IDataObject[] };
-}
-
-/**
- * One `batch_get_meta` call (1..1024 ids): the returned items by id. Ids WPS leaves out (not found
- * or no permission) are absent from the map.
- */
-export async function batchGetMeta(
-	ctx: RequestContext,
-	apiBase: string,
-	fileIds: string[],
-	headers: IDataObject,
-	retry: RetryPolicy,
-	timeoutMs?: number,
-): Promise<Map<string, IDataObject>> {
-	// a read: safe to send again after a lost answer
-	const response = await wpsPost<BatchGetMetaResponse>(ctx, apiBase, PATH, { file_ids: fileIds }, headers, retry, {
-		timeoutMs,
-		resendSafe: true,
-	});
-	const data = response.body.data;
-	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-		throw unexpectedResponse(ctx, 'WPS', `expected "data" to be an object, got ${describeValue(data)}`, response.headers);
-	}
-	if (!Array.isArray(data.items)) {
-		throw unexpectedResponse(ctx, 'WPS', `expected "data.items" to be an array, got ${describeValue(data.items)}`, response.headers);
-	}
-	for (const item of data.items as unknown[]) {
-		const id = (item as IDataObject | null)?.id;
-		if (!item || typeof item !== 'object' || Array.isArray(item) || (typeof id !== 'string' && typeof id !== 'number')) {
-			throw unexpectedResponse(ctx, 'WPS', 'an entry of "data.items" without an "id"', response.headers);
-		}
-	}
-	return new Map(data.items.map((item) => [String(item.id), item]));
 }
 
 function isoFromSeconds(value: unknown): string | undefined {
@@ -137,39 +77,54 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const items = this.getInputData();
 	const settings = readBatchSettings(this, WPS_MAX_IDS);
 	const simple = readBoolean(this, this.getNodeParameter('simple', 0, true), 0, 'Simplify', true);
-	const options = this.getNodeParameter('options', 0, {}) as { idType?: unknown };
-	const idType = options.idType === undefined || options.idType === null ? '' : String(options.idType);
+	const target = await resolveWpsTarget(this);
+	const options = this.getNodeParameter('options', 0, {}) as MetadataOptionValues;
+	const read = readMetadataSettings(this, options, target, settings.batchSize);
 
 	const plan = planUnits<FileUnit>(this, items.length, (itemIndex) => {
 		const ids = readIdList(this, 'fileIds', itemIndex, 'File IDs');
-		requireIdLengths(this, ids, MAX_ID_LENGTH, itemIndex, 'File IDs');
+		requireIdLengths(this, ids, WPS_MAX_ID_LENGTH, itemIndex, 'File IDs');
 		return ids.map((fileId) => ({ fileId }));
 	});
-	const target = await resolveWpsTarget(this);
-	// checked only where it is sent (KSO-1 private deployments); elsewhere it is ignored
-	if (target.idTypeApplies) {
-		requireValid(this, ['', 'internal', 'external'].includes(idType), 0, 'ID Type', `"${idType.slice(0, 40)}" is not internal or external`);
-	}
-	const headers: IDataObject = idType && target.idTypeApplies ? { 'X-Kso-Id-Type': idType } : {};
 
 	const sendChunk = async (chunk: Array<BatchUnit<FileUnit>>): Promise<UnitOutcome[]> => {
-		const byId = await batchGetMeta(this, target.apiBase, chunk.map((u) => u.payload.fileId), headers, settings.retry, settings.timeoutMs);
+		const { items: byId, failures } = await readFileMetadata(
+			this,
+			target,
+			chunk.map((u) => u.payload.fileId),
+			{ ...read.request, retry: settings.retry, timeoutMs: settings.timeoutMs },
+		);
 		return chunk.map(({ payload }): UnitOutcome => {
 			const item = byId.get(payload.fileId);
-			if (!item) {
+			if (item) return { outputs: [{ json: simple ? simplifyFileMeta(item) : fullFileMeta(item) }] };
+			const failure = failures.get(payload.fileId);
+			if (failure) {
 				return {
 					failure: {
-						message: "not returned by WPS: not found or no permission",
+						message: `WPS error ${failure.code || '(no code)'}: ${failure.message}`,
+						...(failure.code ? { code: failure.code } : {}),
 						context: { file_id: payload.fileId },
 					},
 				};
 			}
-			return { outputs: [{ json: simple ? simplifyFileMeta(item) : fullFileMeta(item) }] };
+			return {
+				failure: {
+					// batch_get_meta leaves such ids out; batch_get (mode=detailed) should have listed it as
+					// a failure, unless it read the ids differently (the query format is not documented)
+					message: target.publicCloudApi
+						? 'not returned by WPS, and not listed among its failures either. If every ID ends like this, try the other "File IDs in Query" option.'
+						: 'not returned by WPS: not found or no permission',
+					context: { file_id: payload.fileId },
+				},
+			};
 		});
 	};
 
+	const weight = read.chunking.weight;
 	await executePlan(plan, {
-		batchSize: settings.batchSize,
+		batchSize: read.chunking.batchSize,
+		unitWeight: weight ? (u) => weight(u.fileId) : undefined,
+		maxChunkWeight: read.chunking.maxWeight,
 		concurrency: settings.concurrency,
 		dedupeKey: (u) => u.fileId,
 		sendChunk,
