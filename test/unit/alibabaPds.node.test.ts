@@ -177,6 +177,17 @@ describe('File', () => {
 		expect(getPdsState().counters.batchChildren).toBe(4);
 	});
 
+	it('reads the text "false" of Return All as false, and refuses a Limit that is not a whole number before sending', async () => {
+		const search = { resource: 'file', operation: 'search', driveId: drive, query: 'name match "item-"' };
+		const limited = await run({ ...search, returnAll: '={{ "false" }}', limit: 3 }, [{}]);
+		expect(limited.error).toBeUndefined();
+		expect(limited.main).toHaveLength(3);
+		const before = emulator.countRequests('/v2/batch');
+		const refused = await run({ ...search, limit: 2.5 }, [{}]);
+		expect(refused.error?.message).toBe('Limit: must be a whole number of at least 1');
+		expect(emulator.countRequests('/v2/batch')).toBe(before);
+	});
+
 	it('signs with an AccessKey (acs HMAC-SHA1)', async () => {
 		const result = await run({ ...fileGet, authentication: 'accessKey', fileId: bulk(7) }, [{}], {
 			credentials: { alibabaPdsAccessKeyApi: { data: pdsAccessKeyCredentials(emulator.url) } },

@@ -6,6 +6,7 @@ import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngin
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { itemParameter, requireValid } from '../../../shared/itemInput';
 import { pdsBatch, resolvePdsTarget } from '../../transport';
+import { readResultLimit, returnAllLimitProperties } from '../../../shared/returnAllLimit';
 import { childFailure, driveLocator, PDS_MAX_CHILDREN, readString } from '../childOperation';
 
 /** `/file/search` returns at most 100 files per call (`limit` 1..100), then `next_marker`. */
@@ -32,22 +33,7 @@ const properties: INodeProperties[] = [
 		description:
 			'PDS query expression (up to 4096 characters), e.g. name match "report", type = "folder", parent_file_id = "root". Leave empty for every file of the drive.',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllLimitProperties,
 	operationOptions(
 		[
 			{
@@ -97,9 +83,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const plan = planUnits<SearchListing>(this, this.getInputData().length, (itemIndex) => {
 		const query = String(itemParameter(this, 'query', itemIndex, '') ?? '').trim();
 		requireValid(this, query.length <= MAX_QUERY_LENGTH, itemIndex, 'Query', `longer than ${MAX_QUERY_LENGTH} characters`);
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
-		requireValid(this, returnAll || (Number.isInteger(limit) && limit >= 1), itemIndex, 'Limit', 'must be a whole number of at least 1');
+		const limit = readResultLimit(this, itemIndex);
 		const options = itemParameter(this, 'options', itemIndex, {}) as { orderBy?: string; orderDirection?: string; marker?: string };
 		const orderBy = String(options.orderBy ?? '').trim();
 		// a saved workflow may hold a full "field DIRECTION" text from when this was a text field

@@ -5,7 +5,7 @@ import type { BatchUnit, OutputData, UnitOutcome } from '../../../shared/batchEn
 import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngine';
 import { operationOptions, readBatchSettings, readWholeNumberOption } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
-import { readBoolean, requireValid } from '../../../shared/itemInput';
+import { requireValid } from '../../../shared/itemInput';
 import { describeValue, unexpectedResponse } from '../../../shared/transport';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import type { RequestContext, RetryPolicy } from '../../../shared/transport';
@@ -13,6 +13,7 @@ import type { HuaweiTarget } from '../../transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
 import { endpointOption, languageOption, projectOption, readLanguage } from '../common.descriptions';
 import { readLocatorValue } from '../../../shared/resourceLocator';
+import { readResultLimit, returnAllLimitProperties } from '../../../shared/returnAllLimit';
 
 /** `limit` is 1..50 files per page (huawei-cloud.md 3.2). */
 export const TAURUSDB_MAX_PAGE = 50;
@@ -91,22 +92,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		description: 'Files up to this time. Not later than now.',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllLimitProperties,
 	listingOptions(
 		operationOptions(
 			[
@@ -249,10 +235,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const end = parseDateValue(this.getNodeParameter('endTime', itemIndex, ''), timeZone);
 		requireValid(this, end !== undefined, itemIndex, 'End Time', 'is not a date');
 		requireValid(this, start!.getTime() <= end!.getTime(), itemIndex, 'End Time', 'is before Start Time');
-		const returnAll = readBoolean(this, this.getNodeParameter('returnAll', itemIndex, false), itemIndex, 'Return All', false);
-		const rawLimit: unknown = returnAll ? undefined : this.getNodeParameter('limit', itemIndex, 50);
-		const limit = returnAll ? Infinity : typeof rawLimit === 'number' || (typeof rawLimit === 'string' && rawLimit.trim() !== '') ? Number(rawLimit) : NaN;
-		requireValid(this, returnAll || (Number.isInteger(limit) && limit >= 1), itemIndex, 'Limit', 'must be a whole number of at least 1');
+		const limit = readResultLimit(this, itemIndex);
 		return [
 			{
 				instanceId,
