@@ -159,6 +159,8 @@ export class AlibabaPdsTrigger implements INodeType {
 				],
 				1,
 				'searches',
+				// one search, its pages read one after another: nothing runs side by side
+				{ concurrency: false },
 			),
 		],
 	};

@@ -16,7 +16,15 @@ export const MAX_CONCURRENCY = 16;
  * carry; users may only lower it (e.g. to stay under a gateway's body size limit). Operations
  * that send one unit per request (apiMaximum 1) get no batch size field.
  */
-function batchingOptionFields(apiMaximum: number, unitNoun: string, batchSizeNote = ''): INodeProperties[] {
+/** What an operation adds to or leaves out of the batching fields. */
+export interface BatchingFieldChoices {
+	/** Appended to the Batch Size description (e.g. a deployment with another default). */
+	batchSizeNote?: string;
+	/** Whether the operation can run requests side by side (default true); a poll that reads pages one after another cannot. */
+	concurrency?: boolean;
+}
+
+function batchingOptionFields(apiMaximum: number, unitNoun: string, { batchSizeNote = '', concurrency = true }: BatchingFieldChoices = {}): INodeProperties[] {
 	const batchSizeDescription = [`How many ${unitNoun} to send in one request. ${apiMaximum} is the API maximum.`, batchSizeNote]
 		.filter(Boolean)
 		.join(' ');
@@ -35,14 +43,18 @@ function batchingOptionFields(apiMaximum: number, unitNoun: string, batchSizeNot
 			: [];
 	return [
 		...batchSize,
-		{
-			displayName: 'Concurrent Requests',
-			name: 'concurrency',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-			default: DEFAULT_CONCURRENCY,
-			description: 'How many requests may be in flight at the same time',
-		},
+		...(concurrency
+			? [
+					{
+						displayName: 'Concurrent Requests',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+						default: DEFAULT_CONCURRENCY,
+						description: 'How many requests may be in flight at the same time',
+					} satisfies INodeProperties,
+				]
+			: []),
 		{
 			displayName: 'Retries on Rate Limit or Outage',
 			name: 'maxRetries',
@@ -72,7 +84,7 @@ export function operationOptions(
 	fields: INodeProperties[],
 	apiMaximum: number,
 	unitNoun: string,
-	batchSizeNote?: string,
+	choices?: BatchingFieldChoices,
 ): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -80,7 +92,7 @@ export function operationOptions(
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...fields, ...batchingOptionFields(apiMaximum, unitNoun, batchSizeNote)],
+		options: [...fields, ...batchingOptionFields(apiMaximum, unitNoun, choices)],
 	};
 }
 

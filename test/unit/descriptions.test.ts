@@ -17,6 +17,9 @@ import { CUSTOM_REGION, huaweiRegionOf } from '../../credentials/common/huaweiCl
 import { AlibabaPds } from '../../nodes/AlibabaPds/AlibabaPds.node';
 import { HuaweiCloud } from '../../nodes/HuaweiCloud/HuaweiCloud.node';
 import { Wps365 } from '../../nodes/Wps365/Wps365.node';
+import { AlibabaPdsTrigger } from '../../nodes/AlibabaPdsTrigger/AlibabaPdsTrigger.node';
+import { HuaweiCloudTrigger } from '../../nodes/HuaweiCloudTrigger/HuaweiCloudTrigger.node';
+import { Wps365Trigger } from '../../nodes/Wps365Trigger/Wps365Trigger.node';
 
 const ROOT = join(__dirname, '..', '..');
 const nodes: Array<[string, INodeType]> = [
@@ -201,5 +204,13 @@ describe('fields', () => {
 			new HuaweiCloud().description,
 		);
 		expect(v1).toHaveProperty('action', 'UNACTIVE');
+	});
+
+	it('Concurrent Requests only where requests can run side by side (not the PDS trigger: one search, page after page)', () => {
+		const optionNames = (nodeType: INodeType) =>
+			((nodeType.description.properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[]).map((o) => o.name);
+		expect(optionNames(new AlibabaPdsTrigger())).not.toContain('concurrency');
+		expect(optionNames(new HuaweiCloudTrigger())).toContain('concurrency'); // downloads of new files
+		expect(optionNames(new Wps365Trigger())).toContain('concurrency'); // calls of 1024 watched ids
 	});
 });

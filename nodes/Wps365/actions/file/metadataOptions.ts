@@ -76,7 +76,9 @@ export function metadataOptions(extraFields: INodeProperties[] = []): INodePrope
 		[...extraFields, ...metadataOptionFields],
 		WPS_MAX_IDS,
 		'file IDs',
-		`On the public cloud, which documents no maximum, ${WPS_PUBLIC_DEFAULT_BATCH_SIZE} are sent unless this is set, and the IDs of one request stay under ${WPS_PUBLIC_MAX_QUERY_BYTES / 1024} KB of URL.`,
+		{
+			batchSizeNote: `On the public cloud, which documents no maximum, ${WPS_PUBLIC_DEFAULT_BATCH_SIZE} are sent unless this is set, and the IDs of one request stay under ${WPS_PUBLIC_MAX_QUERY_BYTES / 1024} KB of URL.`,
+		},
 	);
 }
 
