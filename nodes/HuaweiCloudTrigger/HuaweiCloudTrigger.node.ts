@@ -15,7 +15,8 @@ import {
 	NODE_ID,
 	TAURUSDB_MAX_PAGE,
 } from '../HuaweiCloud/actions/auditLog/getDownloadLinks.operation';
-import { endpointOption, languageOption } from '../HuaweiCloud/actions/common.descriptions';
+import { endpointOption, languageOption, taurusInstanceLocator, taurusNodeLocator } from '../HuaweiCloud/actions/common.descriptions';
+import { searchTaurusInstances, searchTaurusNodes } from '../HuaweiCloud/methods/listSearch';
 import { formatHuaweiTime, parseDateValue } from '../HuaweiCloud/helpers/time';
 import type { HuaweiAuthentication } from '../HuaweiCloud/transport';
 import { huaweiTargetFor, readHuaweiError } from '../HuaweiCloud/transport';
@@ -24,6 +25,7 @@ import { batchSettingsFrom, operationOptions } from '../shared/batchOptions';
 import type { OutputData, UnitOutcome } from '../shared/batchEngine';
 import { isFailure } from '../shared/batchEngine';
 import { downloadLinkedFiles, downloadOptions } from '../shared/download';
+import { locatorValueOf } from '../shared/resourceLocator';
 import {
 	isManualPoll,
 	lookbackOption,
@@ -51,6 +53,7 @@ export class HuaweiCloudTrigger implements INodeType {
 		icon: { light: 'file:huaweiCloud.svg', dark: 'file:huaweiCloud.dark.svg' },
 		group: ['trigger'],
 		version: 1,
+		// $parameter gives a picker's id (n8n extracts it), as it gives the plain string of older workflows
 		subtitle: '={{"New audit log file: " + $parameter["instanceId"]}}',
 		description: 'Starts the workflow when a new TaurusDB full-SQL audit log file appears',
 		defaults: { name: 'Huawei Cloud Trigger' },
@@ -74,23 +77,8 @@ export class HuaweiCloudTrigger implements INodeType {
 				],
 				default: 'newAuditLogFile',
 			},
-			{
-				displayName: 'Instance ID',
-				name: 'instanceId',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
-				description: 'TaurusDB instance ID: 36 letters and digits ending in "in07"',
-			},
-			{
-				displayName: 'Node ID',
-				name: 'nodeId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
-				description: 'Only files of this node (36 characters ending in "no07"). Leave empty for all nodes.',
-			},
+			taurusInstanceLocator('The TaurusDB instance whose new audit log files start the workflow'),
+			taurusNodeLocator,
 			operationOptions(
 				[lookbackOption, ...downloadOptions('new audit log file'), endpointOption('taurusdb'), languageOption],
 				1,
@@ -99,9 +87,14 @@ export class HuaweiCloudTrigger implements INodeType {
 		],
 	};
 
+	methods = {
+		listSearch: { searchTaurusInstances, searchTaurusNodes },
+	};
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const instanceId = String(this.getNodeParameter('instanceId', '')).trim();
-		const nodeId = String(this.getNodeParameter('nodeId', '')).trim();
+		// pickers now; plain strings in workflows saved before
+		const instanceId = locatorValueOf(this.getNodeParameter('instanceId', ''));
+		const nodeId = locatorValueOf(this.getNodeParameter('nodeId', ''));
 		if (!INSTANCE_ID.test(instanceId)) {
 			throw new NodeOperationError(this.getNode(), `Instance ID: "${instanceId}" is not 36 letters and digits ending in "in07"`);
 		}

@@ -206,6 +206,14 @@ describe('fields', () => {
 		expect(v1).toHaveProperty('action', 'UNACTIVE');
 	});
 
+	it('the Huawei trigger subtitle shows the instance id, picked from the list, typed, or saved as a plain string', () => {
+		const trigger = new HuaweiCloudTrigger();
+		const id = '669a94abef9f4979b2dfba92f48f4042in07';
+		expect(subtitle(trigger, { instanceId: { __rl: true, mode: 'list', value: id, cachedResultName: 'taurus-orders' } })).toBe(`New audit log file: ${id}`);
+		expect(subtitle(trigger, { instanceId: { __rl: true, mode: 'id', value: id } })).toBe(`New audit log file: ${id}`);
+		expect(subtitle(trigger, { instanceId: id })).toBe(`New audit log file: ${id}`);
+	});
+
 	it('Concurrent Requests only where requests can run side by side (not the PDS trigger: one search, page after page)', () => {
 		const optionNames = (nodeType: INodeType) =>
 			((nodeType.description.properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[]).map((o) => o.name);

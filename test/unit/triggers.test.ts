@@ -44,13 +44,14 @@ const items = (result: INodeExecutionData[][] | null) => result?.[0] ?? [];
 // ------------------------------------------------------------------------------------------------
 describe('Huawei Cloud Trigger (New Audit Log File)', () => {
 	const iam = () => ({ huaweiCloudIamApi: { data: { ...huaweiIamCredentials(emulator.url), token: '' } } });
-	const poller = (options: IDataObject = {}, credentials = iam()) =>
+	// the instance as picked from the list (a resource locator); a plain string id is read the same way
+	const poller = (options: IDataObject = {}, credentials = iam(), instanceId: unknown = { __rl: true, mode: 'list', value: TAURUSDB_INSTANCE_ID, cachedResultName: 'taurus-orders' }) =>
 		createPoller({
 			nodeType: new HuaweiCloudTrigger(),
 			parameters: {
 				authentication: 'iamToken',
 				event: 'newAuditLogFile',
-				instanceId: TAURUSDB_INSTANCE_ID,
+				instanceId: instanceId as string,
 				options: { endpoint: emulator.url, maxRetries: 1, ...options },
 			},
 			credentials,
@@ -70,6 +71,15 @@ describe('Huawei Cloud Trigger (New Audit Log File)', () => {
 		added.sort((a, b) => a.second - b.second || (a.name < b.name ? -1 : 1));
 		return added.map((a) => a.name);
 	}
+
+	it('reads the instance from a plain string (workflows saved before the picker) and refuses a malformed id', async () => {
+		const saved = poller({}, iam(), TAURUSDB_INSTANCE_ID);
+		expect(await saved.poll()).toBeNull(); // first activation: from now on
+		const [name] = await addFiles(1);
+		expect(items(await saved.poll()).map((i) => i.json.name)).toEqual([name]);
+		const typed = poller({}, iam(), { __rl: true, mode: 'id', value: 'not-an-instance' });
+		await expect(typed.poll()).rejects.toThrow('Instance ID: "not-an-instance" is not 36 letters and digits ending in "in07"');
+	});
 
 	it('emits each new file exactly once, in order, across pages; nothing new gives null', async () => {
 		const trigger = poller();

@@ -67,3 +67,64 @@ export function readLanguage(ctx: IExecuteFunctions, value: unknown): string {
 	requireValid(ctx, ['en-us', 'zh-cn'].includes(language), 0, 'Language', `"${language.slice(0, 40)}" is not en-us or zh-cn`);
 	return language;
 }
+
+/** The TaurusDB instance picker (listSearch searchTaurusInstances), or its ID. */
+export function taurusInstanceLocator(description: string): INodeProperties {
+	return {
+		displayName: 'Instance',
+		name: 'instanceId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTaurusInstances', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[A-Za-z0-9]{32}in07$', errorMessage: 'An instance ID is 36 letters and digits ending in "in07"' },
+					},
+				],
+			},
+		],
+	};
+}
+
+/** The picker of a node of the chosen instance (listSearch searchTaurusNodes), or its ID; optional. */
+export const taurusNodeLocator: INodeProperties = {
+	displayName: 'Node',
+	name: 'nodeId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	description: 'Only files of this node of the instance. Leave empty for all nodes.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchTaurusNodes', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^[A-Za-z0-9]{32}no07$', errorMessage: 'A node ID is 36 letters and digits ending in "no07"' },
+				},
+			],
+		},
+	],
+};

@@ -11,7 +11,7 @@ import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import type { RequestContext, RetryPolicy } from '../../../shared/transport';
 import type { HuaweiTarget } from '../../transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
-import { endpointOption, languageOption, projectOption, readLanguage } from '../common.descriptions';
+import { endpointOption, languageOption, projectOption, readLanguage, taurusInstanceLocator, taurusNodeLocator } from '../common.descriptions';
 import { readLocatorValue } from '../../../shared/resourceLocator';
 import { readResultLimit, returnAllLimitProperties } from '../../../shared/returnAllLimit';
 
@@ -21,61 +21,8 @@ export const INSTANCE_ID = /^[A-Za-z0-9]{32}in07$/;
 export const NODE_ID = /^[A-Za-z0-9]{32}no07$/;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Instance',
-		name: 'instanceId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The TaurusDB instance whose audit log files to list',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchTaurusInstances', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^[A-Za-z0-9]{32}in07$', errorMessage: 'An instance ID is 36 letters and digits ending in "in07"' },
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Node',
-		name: 'nodeId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description: 'Only files of this node of the instance. Leave empty for all nodes.',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchTaurusNodes', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^[A-Za-z0-9]{32}no07$', errorMessage: 'A node ID is 36 letters and digits ending in "no07"' },
-					},
-				],
-			},
-		],
-	},
+	taurusInstanceLocator('The TaurusDB instance whose audit log files to list'),
+	taurusNodeLocator,
 	{
 		displayName: 'Start Time',
 		name: 'startTime',
