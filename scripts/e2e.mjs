@@ -7,23 +7,13 @@
  */
 import assert from 'node:assert/strict';
 
+import { createChecks } from './lib/checks.mjs';
 import { startExampleSuite } from './lib/exampleSuite.mjs';
 import { selectedLine } from './lib/realN8n.mjs';
 
-const results = [];
+const checks = createChecks({ traceLines: 6 });
 let prefix = '';
-
-async function check(name, fn) {
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name: prefix + name, ok: true });
-		console.log(`ok   ${prefix}${name} (${Date.now() - started} ms)`);
-	} catch (error) {
-		results.push({ name: prefix + name, ok: false });
-		console.log(`FAIL ${prefix}${name}\n     ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n     ')}`);
-	}
-}
+const check = (name, fn) => checks.check(prefix + name, fn);
 
 const nodeName = (workflow) => workflow.nodes.find((n) => n.type.startsWith('n8n-nodes-cloud-batch.')).name;
 const pairs = (items) => items.map((i) => i.pairedItem?.item);
@@ -36,8 +26,7 @@ for (const name of lineNames.length ? lineNames : [undefined]) {
 	try {
 		suite = await startExampleSuite({ line });
 	} catch (error) {
-		console.log(`FAIL ${prefix}could not start the e2e suite: ${error.message}`);
-		results.push({ name: `${prefix}start`, ok: false });
+		checks.fail(`${prefix}could not start the e2e suite: ${error.message}`);
 		continue;
 	}
 	await runSuite(suite);
@@ -183,7 +172,4 @@ async function runSuite(suite) {
 	}
 }
 
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+checks.finish();

@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { createChecks } from './lib/checks.mjs';
 import { control, loadExamples, ROOT, startEmulatorProcess } from './lib/exampleSuite.mjs';
 import { createInstance, ensureN8n } from './lib/realN8n.mjs';
 import { ensureServerPackages, startPostgres, startRedis } from './lib/services.mjs';
@@ -36,20 +37,7 @@ const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (msg) => console.log(`     ${msg}`);
 
-const results = [];
-async function check(name, fn) {
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name, ok: true });
-		console.log(`ok   ${name} (${Date.now() - started} ms)`);
-		return true;
-	} catch (error) {
-		results.push({ name, ok: false });
-		console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').slice(0, 14).join('\n     ')}`);
-		return false;
-	}
-}
+const { check, fail, finish } = createChecks({ traceLines: 14 });
 
 /** Token credential types: the endpoint their token comes from (emulator request counter). */
 const TOKEN_ENDPOINTS = { huaweiCloudIamApi: '/v3/auth/tokens', alibabaPdsJwtAppApi: '/v2/oauth/token', wps365Api: 'oauth2/token' };
@@ -400,9 +388,7 @@ try {
 		mark('phase 3 (kill + detection + one more run)', t3);
 	});
 } catch (error) {
-	await check('queue-mode setup', () => {
-		throw error;
-	});
+	fail('queue-mode setup', error);
 } finally {
 	for (const cleanup of cleanups.reverse()) {
 		try {
@@ -415,7 +401,4 @@ try {
 
 figures.timings.total = Date.now() - T0;
 console.log(`figures: ${JSON.stringify(figures, null, 2)}`);
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { createChecks } from './lib/checks.mjs';
 import { control, exampleCredentials, EXAMPLE_EMULATOR_URL, ROOT, startEmulatorProcess } from './lib/exampleSuite.mjs';
 import { createInstance, ensureN8n } from './lib/realN8n.mjs';
 
@@ -27,18 +28,8 @@ const PDS_DRIVE = '1';
 const ROUND_TIMEOUT_MS = 150_000;
 
 const started = Date.now();
-const results = [];
 const log = (line) => process.stderr.write(`[triggers] ${line}\n`);
-async function check(name, fn) {
-	try {
-		await fn();
-		results.push({ name, ok: true });
-		console.log(`ok   ${name}`);
-	} catch (error) {
-		results.push({ name, ok: false });
-		console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').slice(0, 8).join('\n     ')}`);
-	}
-}
+const { check, fail, finish } = createChecks({ traceLines: 8 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function loadTriggerExamples(emulatorUrl) {
@@ -112,9 +103,8 @@ async function waitFor(what, fn, timeoutMs = ROUND_TIMEOUT_MS) {
 }
 
 if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'HuaweiCloudTrigger', 'HuaweiCloudTrigger.node.js'))) {
-	console.log('FAIL dist/ has no trigger nodes: run `npm run build` first');
-	console.log('0 passed, 1 failed');
-	process.exit(1);
+	fail('dist/ has no trigger nodes: run `npm run build` first');
+	finish();
 }
 
 const n8n = await ensureN8n();
@@ -257,14 +247,11 @@ try {
 		}
 	});
 } catch (error) {
-	results.push({ name: 'run', ok: false });
-	console.log(`FAIL ${String(error?.stack ?? error).split('\n').slice(0, 12).join('\n     ')}`);
+	fail('run', error);
 } finally {
 	if (server) await server.stop();
 	if (instance) await instance.cleanup();
 	await emulator.stop();
 }
 
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed (${Math.round((Date.now() - started) / 1000)} s)`);
-process.exit(failed ? 1 : 0);
+finish({ suffix: ` (${Math.round((Date.now() - started) / 1000)} s)` });

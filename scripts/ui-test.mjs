@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, selectors } from 'playwright-core';
 
 import { CHROMIUM_ARGS, ensureChromium } from './lib/chromium.mjs';
+import { createChecks } from './lib/checks.mjs';
 import { loadExamples, startEmulatorProcess } from './lib/exampleSuite.mjs';
 import { createInstance, ensureN8n } from './lib/realN8n.mjs';
 import { loadPackage, pickersOf, visibleProperties } from './ui/descriptions.mjs';
@@ -68,21 +69,10 @@ const PICKER_EXPECTS = {
 // n8n marks its elements with data-test-id (Playwright's default is data-testid)
 selectors.setTestIdAttribute('data-test-id');
 
-const results = [];
 const phases = [];
 const log = (line) => process.stderr.write(`${line}\n`);
 
-async function check(name, fn) {
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name, ok: true });
-		console.log(`ok   ${name} (${Date.now() - started} ms)`);
-	} catch (error) {
-		results.push({ name, ok: false });
-		console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').slice(0, 8).join('\n     ')}`);
-	}
-}
+const { check, fail, finish } = createChecks({ traceLines: 8 });
 
 async function phase(name, fn) {
 	if (ONLY && !ONLY.has(name)) return;
@@ -491,17 +481,13 @@ try {
 		}
 	});
 } catch (error) {
-	results.push({ name: 'setup', ok: false });
-	console.log(`FAIL setup: ${String(error?.stack ?? error).split('\n').slice(0, 10).join('\n     ')}`);
+	fail('setup', error);
 } finally {
 	await browser?.close().catch(() => {});
 	await instance?.cleanup().catch(() => {});
 	await emulator?.stop().catch(() => {});
 }
 
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
 for (const p of phases) console.log(`phase ${p.name}: ${(p.ms / 1000).toFixed(1)} s`);
 console.log(`screenshots in ${path.relative(ROOT, SHOTS)}/`);
-console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+finish({ suffix: ` (${((Date.now() - started) / 1000).toFixed(1)} s)`, requireAny: true });

@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { createChecks } from './lib/checks.mjs';
 import { loadExamples, startEmulatorProcess } from './lib/exampleSuite.mjs';
 import { createInstance, ensureN8n } from './lib/realN8n.mjs';
 import { OUT_DIR, ROOT, SOURCE_STAGE_DIR, VENDOR_MANIFEST_DIR, VENDORS } from './lib/vendors.mjs';
@@ -38,26 +39,14 @@ const SCANNER = path.join(ROOT, 'node_modules', '@n8n', 'scan-community-package'
 const N8N_NODE_CLI = path.join(ROOT, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
 const ALLOWED_RUNTIME_IMPORTS = new Set(['n8n-workflow', 'crypto', 'node:crypto']);
 
-const results = [];
-async function check(name, fn) {
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name, ok: true, ms: Date.now() - started });
-		console.log(`ok   ${name} (${Date.now() - started} ms)`);
-	} catch (error) {
-		results.push({ name, ok: false, ms: Date.now() - started });
-		console.log(`FAIL ${name} (${Date.now() - started} ms)\n     ${String(error?.stack ?? error).split('\n').slice(0, 12).join('\n     ')}`);
-	}
-}
+const { check, fail, record, finish } = createChecks({ traceLines: 12 });
 
 // ─── pack ──────────────────────────────────────────────────────────────────────────────────
 const packed = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'packVendors.mjs'), '--check-manifests'], { cwd: ROOT, encoding: 'utf8' });
 process.stdout.write(packed.stdout);
 if (packed.status !== 0) {
-	console.log(`FAIL pack:vendors\n${packed.stderr}`);
-	console.log('0 passed, 1 failed');
-	process.exit(1);
+	fail(`pack:vendors\n${packed.stderr}`);
+	finish();
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(OUT_DIR, 'manifest.json'), 'utf8')).filter((m) => !only || m.name === only);
 
@@ -207,7 +196,7 @@ if (withLint) {
 	await lintDone;
 	for (const m of manifest) {
 		const run = lintRuns.get(m.name);
-		results.push({ name: `${m.name}: n8n-node lint (strict)`, ok: run.code === 0, ms: run.ms });
+		record(`${m.name}: n8n-node lint (strict)`, run.code === 0, run.ms);
 		if (run.code === 0) console.log(`ok   ${m.name}: n8n-node lint (strict) (${run.ms} ms)`);
 		else console.log(`FAIL ${m.name}: n8n-node lint (strict) (exit ${run.code})\n${run.output.slice(-4000)}`);
 	}
@@ -287,7 +276,4 @@ if (withN8n) {
 	}
 }
 
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
