@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter } from './itemInput';
 
@@ -26,4 +26,50 @@ export function readLocatorValue(ctx: IExecuteFunctions, name: string, itemIndex
 export function locatorValueOf(raw: unknown): string {
 	if (isLocator(raw)) return String(raw.value ?? '').trim();
 	return String(raw ?? '').trim();
+}
+
+export interface ListOrIdLocator {
+	name: string;
+	displayName: string;
+	description: string;
+	/** The node's listSearch method behind "From List". */
+	searchListMethod: string;
+	/** Example id shown in "By ID". */
+	placeholder: string;
+	/** Checked by the editor as the id is typed. */
+	idPattern?: { regex: string; errorMessage: string };
+	required?: boolean;
+	default?: INodeProperties['default'];
+}
+
+/**
+ * A picker with the two modes every picker of the package has: "From List" (searchable, filled by
+ * a listSearch method) and "By ID". No "By URL": neither vendor documents stable object URLs.
+ */
+export function listOrIdLocator(locator: ListOrIdLocator): INodeProperties {
+	// the lint rule reads only literal defaults; this one is the caller's, or an empty list pick
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+	return {
+		displayName: locator.displayName,
+		name: locator.name,
+		type: 'resourceLocator',
+		default: locator.default ?? { mode: 'list', value: '' },
+		...(locator.required ? { required: true } : {}),
+		description: locator.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: locator.searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: locator.placeholder,
+				...(locator.idPattern ? { validation: [{ type: 'regex', properties: locator.idPattern }] } : {}),
+			},
+		],
+	};
 }

@@ -6,7 +6,7 @@ import { emitOutcomes, executePlan, planUnits } from '../../shared/batchEngine';
 import type { BatchSettings } from '../../shared/batchOptions';
 import { operationOptions, readBatchSettings } from '../../shared/batchOptions';
 import { itemParameter, readIdField, requireValid } from '../../shared/itemInput';
-import { readLocatorValue } from '../../shared/resourceLocator';
+import { listOrIdLocator, readLocatorValue } from '../../shared/resourceLocator';
 import type { BatchChildResponse, PdsTarget } from '../transport';
 import { pdsBatch, resolvePdsTarget } from '../transport';
 import { waitForAsyncTasks } from './asyncTasks';
@@ -225,28 +225,7 @@ export function readJsonObject(ctx: IExecuteFunctions, name: string, itemIndex: 
  * hold a plain drive id string keep working (readString accepts both).
  */
 export function driveLocator(name: string, displayName: string, description: string, required = true): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchDrives', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1',
-			},
-		],
-	};
+	return listOrIdLocator({ name, displayName, description, required, searchListMethod: 'searchDrives', placeholder: 'e.g. 1' });
 }
 
 /** A file or folder picker within the drive chosen above: "From List" (search by name) or "By ID". */
@@ -257,28 +236,7 @@ export function fileLocator(
 	searchListMethod = 'searchFiles',
 	fallback: INodeProperties['default'] = { mode: 'list', value: '' },
 ): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: fallback,
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 9520943DC264',
-			},
-		],
-	};
+	return listOrIdLocator({ name, displayName, description, required: true, searchListMethod, placeholder: 'e.g. 9520943DC264', default: fallback });
 }
 
 /** The fields every file operation needs. */

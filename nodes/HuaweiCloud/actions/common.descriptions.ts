@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requireValid } from '../../shared/itemInput';
+import { listOrIdLocator } from '../../shared/resourceLocator';
 
 import type { HuaweiService } from '../../../credentials/common/huaweiCloud';
 import { huaweiServiceEndpoint } from '../../../credentials/common/huaweiCloud';
@@ -19,34 +20,15 @@ export function endpointOption(service: HuaweiService): INodeProperties {
 }
 
 /** Project picker of the project-scoped services (MetaStudio, TaurusDB). */
-export const projectOption: INodeProperties = {
-	displayName: 'Project',
+export const projectOption: INodeProperties = listOrIdLocator({
 	name: 'project',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	displayName: 'Project',
 	description:
 		"Project to work in, instead of the credential's Project ID. The list shows the projects of the credential's region. An IAM token is valid for its own project only: with IAM Token authentication, pick the credential's project or use AK/SK.",
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchProjects', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 3566d40215aaf45aac4e3aad37c2509b',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9]{32}$', errorMessage: 'A project ID is 32 letters and digits' },
-				},
-			],
-		},
-	],
-};
+	searchListMethod: 'searchProjects',
+	placeholder: 'e.g. 3566d40215aaf45aac4e3aad37c2509b',
+	idPattern: { regex: '^[A-Za-z0-9]{32}$', errorMessage: 'A project ID is 32 letters and digits' },
+});
 
 export const languageOption: INodeProperties = {
 	displayName: 'Language',
@@ -70,61 +52,23 @@ export function readLanguage(ctx: IExecuteFunctions, value: unknown): string {
 
 /** The TaurusDB instance picker (listSearch searchTaurusInstances), or its ID. */
 export function taurusInstanceLocator(description: string): INodeProperties {
-	return {
-		displayName: 'Instance',
+	return listOrIdLocator({
 		name: 'instanceId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
+		displayName: 'Instance',
 		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchTaurusInstances', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^[A-Za-z0-9]{32}in07$', errorMessage: 'An instance ID is 36 letters and digits ending in "in07"' },
-					},
-				],
-			},
-		],
-	};
+		required: true,
+		searchListMethod: 'searchTaurusInstances',
+		placeholder: 'e.g. 669a94abef9f4979b2dfba92f48f4042in07',
+		idPattern: { regex: '^[A-Za-z0-9]{32}in07$', errorMessage: 'An instance ID is 36 letters and digits ending in "in07"' },
+	});
 }
 
 /** The picker of a node of the chosen instance (listSearch searchTaurusNodes), or its ID; optional. */
-export const taurusNodeLocator: INodeProperties = {
-	displayName: 'Node',
+export const taurusNodeLocator: INodeProperties = listOrIdLocator({
 	name: 'nodeId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	displayName: 'Node',
 	description: 'Only files of this node of the instance. Leave empty for all nodes.',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchTaurusNodes', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9]{32}no07$', errorMessage: 'A node ID is 36 letters and digits ending in "no07"' },
-				},
-			],
-		},
-	],
-};
+	searchListMethod: 'searchTaurusNodes',
+	placeholder: 'e.g. 2e723b45786148fc94c8737f5980786cno07',
+	idPattern: { regex: '^[A-Za-z0-9]{32}no07$', errorMessage: 'A node ID is 36 letters and digits ending in "no07"' },
+});
