@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createChecks } from './lib/checks.mjs';
 import { control, loadExamples, ROOT, startEmulatorProcess } from './lib/exampleSuite.mjs';
@@ -34,7 +35,6 @@ import { createInstance, ensureN8n } from './lib/realN8n.mjs';
 import { ensureServerPackages, startPostgres, startRedis } from './lib/services.mjs';
 
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 2);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (msg) => console.log(`     ${msg}`);
 
 const { check, fail, finish } = createChecks({ traceLines: 14 });

@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createChecks } from './lib/checks.mjs';
 import { control, exampleCredentials, EXAMPLE_EMULATOR_URL, ROOT, startEmulatorProcess } from './lib/exampleSuite.mjs';
@@ -30,7 +31,6 @@ const ROUND_TIMEOUT_MS = 150_000;
 const started = Date.now();
 const log = (line) => process.stderr.write(`[triggers] ${line}\n`);
 const { check, fail, finish } = createChecks({ traceLines: 8 });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function loadTriggerExamples(emulatorUrl) {
 	const dir = path.join(ROOT, 'examples', 'triggers');

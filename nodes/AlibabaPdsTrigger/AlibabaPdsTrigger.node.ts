@@ -15,6 +15,7 @@ import { batchSettingsFrom, operationOptions } from '../shared/batchOptions';
 import { idsFromValue } from '../shared/itemInput';
 import {
 	isManualPoll,
+	lookbackHoursOf,
 	lookbackOption,
 	nothingToShow,
 	readPollWindow,
@@ -173,7 +174,7 @@ export class AlibabaPdsTrigger implements INodeType {
 		const authentication = this.getNodeParameter('authentication', 'jwtApp') as PdsAuthentication;
 		const target = await pdsTargetFor(this, authentication);
 		const filters = filterQuery(options);
-		const lookbackHours = Math.max(0, Number(options.lookbackHours ?? 0) || 0);
+		const lookbackHours = lookbackHoursOf(options);
 		const now = Date.now();
 		const output = (file: IDataObject, changeType: 'created' | 'updated'): INodeExecutionData => ({
 			// the same shape as the PDS node's File operations: the object's id first

@@ -28,6 +28,7 @@ import { downloadLinkedFiles, downloadOptions } from '../shared/download';
 import { locatorValueOf } from '../shared/resourceLocator';
 import {
 	isManualPoll,
+	lookbackHoursOf,
 	lookbackOption,
 	nothingToShow,
 	readPollWindow,
@@ -106,7 +107,7 @@ export class HuaweiCloudTrigger implements INodeType {
 		const authentication = this.getNodeParameter('authentication', 'iamToken') as HuaweiAuthentication;
 		const target = await huaweiTargetFor(this, 'taurusdb', authentication, options.endpoint);
 		const timeZone = this.getTimezone();
-		const lookbackHours = Math.max(0, Number(options.lookbackHours ?? 0) || 0);
+		const lookbackHours = lookbackHoursOf(options);
 		const now = Date.now();
 
 		const list = async (from: number) =>

@@ -15,7 +15,7 @@ import { readFileMetadata, WPS_MAX_ID_LENGTH, WPS_MAX_IDS } from '../Wps365/tran
 import { batchSettingsFrom } from '../shared/batchOptions';
 import { chunkByLimits, runWithConcurrency } from '../shared/batchEngine';
 import { idsFromValue } from '../shared/itemInput';
-import { isManualPoll, lookbackOption, nothingToShow } from '../shared/pollWindow';
+import { isManualPoll, lookbackHoursOf, lookbackOption, nothingToShow } from '../shared/pollWindow';
 
 const STATE_KEY = 'watched';
 /** Fingerprint of a file that WPS did not return (deleted, or the app lost permission). */
@@ -133,7 +133,8 @@ export class Wps365Trigger implements INodeType {
 
 		const data = this.getWorkflowStaticData('node');
 		const previous = (data[STATE_KEY] ?? undefined) as Record<string, string> | undefined;
-		const lookbackFrom = Date.now() - Math.max(0, Number(options.lookbackHours ?? 0) || 0) * 3600_000;
+		const lookbackHours = lookbackHoursOf(options);
+		const lookbackFrom = Date.now() - lookbackHours * 3600_000;
 		const changed: IDataObject[] = [];
 		const removed: string[] = [];
 		// only the watched ids are kept: the state is as large as the watch list, no larger
@@ -145,7 +146,7 @@ export class Wps365Trigger implements INodeType {
 			const before = previous?.[id];
 			if (before === undefined) {
 				// newly watched (or first activation): this is the baseline, unless the lookback asks for recent changes
-				if (previous === undefined && item && Number(item.mtime) * 1000 >= lookbackFrom && options.lookbackHours) changed.push(item);
+				if (previous === undefined && item && Number(item.mtime) * 1000 >= lookbackFrom && lookbackHours > 0) changed.push(item);
 				continue;
 			}
 			if (before === fingerprint) continue;

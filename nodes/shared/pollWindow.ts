@@ -42,6 +42,11 @@ export const lookbackOption: INodeProperties = {
 		'The first poll after activation starts from now and emits nothing older. Set hours to also emit what changed in that many hours before activation.',
 };
 
+/** The lookback option as hours (0 when unset or not a positive number). */
+export function lookbackHoursOf(options: { lookbackHours?: unknown }): number {
+	return Math.max(0, Number(options.lookbackHours ?? 0) || 0);
+}
+
 const STATE_KEY = 'pollWindow';
 
 /** Whether this poll is a manual test ("Fetch Test Event" or running the workflow in the editor). */

@@ -181,6 +181,37 @@ export function unexpectedResponse(
 	);
 }
 
+/**
+ * `value` when it is a JSON object, else "unexpected response from <service>: expected
+ * <expectation>, got <what it was>" (e.g. expectation `an object with a "files" array`).
+ */
+export function expectObject(
+	ctx: { getNode(): INode },
+	service: string,
+	value: unknown,
+	expectation: string,
+	headers: IDataObject,
+): IDataObject {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		throw unexpectedResponse(ctx, service, `expected ${expectation}, got ${describeValue(value)}`, headers);
+	}
+	return value as IDataObject;
+}
+
+/** `value` when it is an array, else "unexpected response ...: expected <name> to be an array, got ...". */
+export function expectArray(
+	ctx: { getNode(): INode },
+	service: string,
+	value: unknown,
+	name: string,
+	headers: IDataObject,
+): unknown[] {
+	if (!Array.isArray(value)) {
+		throw unexpectedResponse(ctx, service, `expected ${name} to be an array, got ${describeValue(value)}`, headers);
+	}
+	return value;
+}
+
 /** What kind of value `value` is, for "expected X, got Y" messages. */
 export function describeValue(value: unknown): string {
 	if (value === null) return 'null';

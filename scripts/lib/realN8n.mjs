@@ -101,6 +101,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const DEFAULT_N8N_VERSION = '2.8.4';
 /**
@@ -141,7 +142,6 @@ const INSTALL_LOG = 'install.log';
 const TMP_PREFIX = 'n8n-e2e-';
 
 const log = (msg) => process.stderr.write(`[realN8n] ${msg}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ─── child processes ───────────────────────────────────────────────────────────────────────
 

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { freePort } from './realN8n.mjs';
 
 const log = (msg) => process.stderr.write(`[services] ${msg}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 function postgresBinDir() {

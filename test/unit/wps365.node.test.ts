@@ -236,8 +236,8 @@ describe('File > Get Metadata on the public cloud (GET batch_get, mode=detailed)
 		}
 	});
 
-	it('the credential test reads a missing id with GET batch_get', async () => {
-		// covered end to end in wpsCredential.test.ts; here: the node and the test agree on the path
+	it("the credential test's id (which does not exist) is a per-item error with WPS's reason, not an empty success", async () => {
+		// the credential test itself (GET batch_get with this id) is checked in wpsCredential.test.ts
 		const result = await publicRun({ fileIds: 'n8n-credential-test' }, [{}], { onError: 'continueRegularOutput' });
 		expect(String(result.main[0].json.error)).toBe(`file "n8n-credential-test": WPS error ${WPS_ERROR_CODES.fileNotFound}: file not found`);
 	});

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { pdsEndpoint } from '../../../credentials/common/alibabaPds';
 import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
-import { describeValue, sendWithRetry, ServiceCallError, unexpectedResponse } from '../../shared/transport';
+import { expectArray, expectObject, sendWithRetry, ServiceCallError, unexpectedResponse } from '../../shared/transport';
 
 export type PdsAuthentication = 'jwtApp' | 'accessKey';
 
@@ -150,14 +150,8 @@ export async function pdsBatch(
 		readPdsError,
 	);
 	const requestId = response.headers['x-ca-request-id'] ?? response.headers['x-request-id'];
-	const body = response.body as { responses?: unknown } | null;
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-		throw unexpectedResponse(ctx, 'PDS', `expected an object with a "responses" array, got ${describeValue(body)}`, response.headers);
-	}
-	if (!Array.isArray(body.responses)) {
-		throw unexpectedResponse(ctx, 'PDS', `expected "responses" to be an array, got ${describeValue(body.responses)}`, response.headers);
-	}
-	for (const child of body.responses as unknown[]) {
+	const body = expectObject(ctx, 'PDS', response.body, 'an object with a "responses" array', response.headers);
+	for (const child of expectArray(ctx, 'PDS', body.responses, '"responses"', response.headers)) {
 		const c = child as BatchChildResponse | null;
 		if (
 			!c ||

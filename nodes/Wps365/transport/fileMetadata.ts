@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { encodeRfc3986 } from '../../../credentials/common/wireRequest';
 import type { RequestContext, RetryPolicy } from '../../shared/transport';
-import { describeValue, unexpectedResponse } from '../../shared/transport';
+import { describeValue, expectArray, expectObject, unexpectedResponse } from '../../shared/transport';
 import type { WpsTarget } from './index';
 import { wpsRequest } from './index';
 
@@ -99,7 +99,7 @@ export async function readFileMetadata(
 			request.retry,
 			transport,
 		);
-		const data = dataObject(ctx, response.body.data, response.headers);
+		const data = expectObject(ctx, 'WPS', response.body.data, '"data" to be an object', response.headers);
 		return { items: itemsById(ctx, data.items, response.headers), failures: new Map() };
 	}
 	const qs: IDataObject = {
@@ -110,7 +110,7 @@ export async function readFileMetadata(
 	if (request.withExtAttrs) qs.with_ext_attrs = 'true';
 	if (request.withDrive) qs.with_drive = 'true';
 	const response = await wpsRequest(ctx, target.apiBase, '/v7/files/batch_get', { method: 'GET', qs }, request.headers, request.retry, transport);
-	const data = dataObject(ctx, response.body.data, response.headers);
+	const data = expectObject(ctx, 'WPS', response.body.data, '"data" to be an object', response.headers);
 	const hasItems = Array.isArray(data.items);
 	const hasFailures = Array.isArray(data.failures);
 	// with every id failed, "items" may be left out; an answer with neither list is not one
@@ -132,19 +132,9 @@ export async function readFileMetadata(
 	return { items: itemsById(ctx, hasItems ? data.items : [], response.headers), failures };
 }
 
-function dataObject(ctx: RequestContext, data: unknown, headers: IDataObject): IDataObject {
-	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-		throw unexpectedResponse(ctx, 'WPS', `expected "data" to be an object, got ${describeValue(data)}`, headers);
-	}
-	return data as IDataObject;
-}
-
 function itemsById(ctx: RequestContext, items: unknown, headers: IDataObject): Map<string, IDataObject> {
-	if (!Array.isArray(items)) {
-		throw unexpectedResponse(ctx, 'WPS', `expected "data.items" to be an array, got ${describeValue(items)}`, headers);
-	}
 	const byId = new Map<string, IDataObject>();
-	for (const entry of items as unknown[]) {
+	for (const entry of expectArray(ctx, 'WPS', items, '"data.items"', headers)) {
 		const item = entry as IDataObject | null;
 		const id = item?.id;
 		if (!item || typeof item !== 'object' || Array.isArray(item) || (typeof id !== 'string' && typeof id !== 'number')) {

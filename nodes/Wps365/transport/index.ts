@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { wpsApiBaseUrl, wpsUsesPublicCloudApi } from '../../../credentials/common/wps365';
 import type { ApiResponse, RequestContext, RetryPolicy, ServiceError } from '../../shared/transport';
-import { describeValue, sendWithRetry, ServiceCallError, unexpectedResponse } from '../../shared/transport';
+import { expectObject, sendWithRetry, ServiceCallError } from '../../shared/transport';
 
 export const WPS_CREDENTIAL_TYPE = 'wps365Api';
 
@@ -79,10 +79,7 @@ export async function wpsRequest<T extends IDataObject>(
 		retry,
 		readWpsError,
 	);
-	const answer = response.body as IDataObject | null;
-	if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
-		throw unexpectedResponse(ctx, 'WPS', `expected an object, got ${describeValue(answer)}`, response.headers);
-	}
+	const answer = expectObject(ctx, 'WPS', response.body, 'an object', response.headers);
 	const code = answer.code;
 	if (code !== undefined && code !== 0 && code !== '0') {
 		const error = readWpsError(response.statusCode, answer, response.headers);

@@ -176,6 +176,20 @@ function tokenError(status: number, code: number, msg: string): EmulatorResponse
 	return json(status, { code, msg });
 }
 
+/** The documented file_ids limits, shared by batch_get_meta and batch_get: 1..1024 strings of at most 1024 characters. */
+function fileIdsLimitError(fileIds: unknown[]): EmulatorResponse | undefined {
+	if (fileIds.length < 1 || fileIds.length > WPS_MAX_FILE_IDS) {
+		return apiError(400, WPS_ERROR_CODES.fileIdsLimit, `file_ids must have 1 to ${WPS_MAX_FILE_IDS} items (got ${fileIds.length})`);
+	}
+	for (const [index, id] of fileIds.entries()) {
+		if (typeof id !== 'string') return apiError(400, WPS_ERROR_CODES.invalidBody, `file_ids[${index}] must be a string`);
+		if (id.length > WPS_MAX_FILE_ID_LENGTH) {
+			return apiError(400, WPS_ERROR_CODES.fileIdsLimit, `file_ids[${index}] is longer than ${WPS_MAX_FILE_ID_LENGTH} characters`);
+		}
+	}
+	return undefined;
+}
+
 function parseRfc1123(value: string): number | undefined {
 	const m = RFC1123.exec(value);
 	if (!m) return undefined;
@@ -398,29 +412,8 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 		if (!Array.isArray(fileIds)) {
 			return reject(apiError(400, WPS_ERROR_CODES.invalidBody, 'file_ids is required and must be an array of strings'));
 		}
-		if (fileIds.length < 1 || fileIds.length > WPS_MAX_FILE_IDS) {
-			return reject(
-				apiError(
-					400,
-					WPS_ERROR_CODES.fileIdsLimit,
-					`file_ids must have 1 to ${WPS_MAX_FILE_IDS} items (got ${fileIds.length})`,
-				),
-			);
-		}
-		for (const [index, id] of fileIds.entries()) {
-			if (typeof id !== 'string') {
-				return reject(apiError(400, WPS_ERROR_CODES.invalidBody, `file_ids[${index}] must be a string`));
-			}
-			if (id.length > WPS_MAX_FILE_ID_LENGTH) {
-				return reject(
-					apiError(
-						400,
-						WPS_ERROR_CODES.fileIdsLimit,
-						`file_ids[${index}] is longer than ${WPS_MAX_FILE_ID_LENGTH} characters`,
-					),
-				);
-			}
-		}
+		const limitError = fileIdsLimitError(fileIds);
+		if (limitError) return reject(limitError);
 		const items: WpsFileItem[] = [];
 		const seen = new Set<string>();
 		for (const id of fileIds as string[]) {
@@ -455,13 +448,8 @@ export function createWpsModule(options: WpsModuleOptions = {}): WpsRouteModule 
 		const query = new URLSearchParams(req.rawQuery);
 		const values = query.getAll('file_ids');
 		const fileIds = publicIdsFormat === 'comma' ? values.flatMap((v) => v.split(',')) : values;
-		if (fileIds.length < 1 || fileIds.length > WPS_MAX_FILE_IDS) {
-			return reject(apiError(400, WPS_ERROR_CODES.fileIdsLimit, `file_ids must have 1 to ${WPS_MAX_FILE_IDS} items (got ${fileIds.length})`));
-		}
-		const tooLong = fileIds.findIndex((id) => id.length > WPS_MAX_FILE_ID_LENGTH);
-		if (tooLong !== -1) {
-			return reject(apiError(400, WPS_ERROR_CODES.fileIdsLimit, `file_ids[${tooLong}] is longer than ${WPS_MAX_FILE_ID_LENGTH} characters`));
-		}
+		const limitError = fileIdsLimitError(fileIds);
+		if (limitError) return reject(limitError);
 		const mode = query.get('mode') ?? 'fastfail';
 		if (mode !== 'fastfail' && mode !== 'detailed') {
 			return reject(apiError(400, WPS_ERROR_CODES.invalidBody, `invalid mode "${mode}"`, 'use fastfail or detailed'));

@@ -6,7 +6,7 @@ import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngin
 import { operationOptions, readBatchSettings, readWholeNumberOption } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { requireValid } from '../../../shared/itemInput';
-import { describeValue, unexpectedResponse } from '../../../shared/transport';
+import { expectArray, expectObject, unexpectedResponse } from '../../../shared/transport';
 import { formatHuaweiTime, parseDateValue } from '../../helpers/time';
 import type { RequestContext, RetryPolicy } from '../../../shared/transport';
 import type { HuaweiTarget } from '../../transport';
@@ -146,13 +146,8 @@ interface DownloadLinkResponse {
  * whose entries have a text `name` (the paging cursor) and `download_link`.
  */
 function checkedFiles(ctx: { getNode(): INode }, body: unknown, headers: IDataObject): NonNullable<DownloadLinkResponse['files']> {
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-		throw unexpectedResponse(ctx, 'TaurusDB', `expected an object with a "files" array, got ${describeValue(body)}`, headers);
-	}
-	const files = (body as DownloadLinkResponse).files;
-	if (!Array.isArray(files)) {
-		throw unexpectedResponse(ctx, 'TaurusDB', `expected "files" to be an array, got ${describeValue(files)}`, headers);
-	}
+	const page = expectObject(ctx, 'TaurusDB', body, 'an object with a "files" array', headers);
+	const files = expectArray(ctx, 'TaurusDB', page.files, '"files"', headers) as NonNullable<DownloadLinkResponse['files']>;
 	files.forEach((file, index) => {
 		if (!file || typeof file !== 'object' || typeof file.name !== 'string' || file.name === '' || typeof file.download_link !== 'string') {
 			throw unexpectedResponse(ctx, 'TaurusDB', `file ${index} of the page has no text "name" and "download_link"`, headers);

@@ -6,7 +6,7 @@ import { emitOutcomes, executePlan, planUnits } from '../../../shared/batchEngin
 import { operationOptions, readBatchSettings } from '../../../shared/batchOptions';
 import { downloadFilesIfRequested, downloadOptions } from '../../../shared/download';
 import { itemParameter, readIdList, requireIdLengths, requireValid } from '../../../shared/itemInput';
-import { describeValue, responseRequestId, ServiceCallError, unexpectedResponse } from '../../../shared/transport';
+import { expectArray, expectObject, responseRequestId, ServiceCallError, unexpectedResponse } from '../../../shared/transport';
 import { huaweiRequest, readHuaweiError, resolveHuaweiTarget } from '../../transport';
 import { endpointOption, languageOption, readLanguage } from '../common.descriptions';
 
@@ -88,10 +88,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ method: 'GET', path: PATH, qs, headers: { 'X-Language': language }, timeoutMs: settings.timeoutMs, service: 'OSM' },
 			settings.retry,
 		);
-		const body = response.body as AccessoryUrlsResponse | null;
-		if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-			throw unexpectedResponse(this, 'OSM', `expected an object, got ${describeValue(body)}`, response.headers);
-		}
+		const body = expectObject(this, 'OSM', response.body, 'an object', response.headers) as AccessoryUrlsResponse;
 		// OSM reports business errors with HTTP 200 and an error_code in the body
 		if (body.error_code) {
 			const requestId = responseRequestId(response.headers);
@@ -101,10 +98,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				description: `OSM answered HTTP 200 with a business error, request id ${requestId ?? 'unknown'}`,
 			});
 		}
-		const urls = body.accessory_urls;
-		if (!Array.isArray(urls)) {
-			throw unexpectedResponse(this, 'OSM', `expected "accessory_urls" to be an array, got ${describeValue(urls)}`, response.headers);
-		}
+		const urls = expectArray(this, 'OSM', body.accessory_urls, '"accessory_urls"', response.headers) as NonNullable<AccessoryUrlsResponse['accessory_urls']>;
 		for (const url of urls) {
 			if (!url || typeof url !== 'object' || typeof url.accessory_id !== 'string' || typeof url.accessory_url !== 'string') {
 				throw unexpectedResponse(this, 'OSM', 'an entry of "accessory_urls" without a text "accessory_id" and "accessory_url"', response.headers);
